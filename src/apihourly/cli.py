@@ -1,0 +1,241 @@
+"""The `apihourly` command: options in, a report out. Thin by design: the
+reports are computed in reports.py, drawn in render.py, written in export.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import ApihourlyError, BadOption
+
+DEFAULT_LOGS = "./sample_logs"
+
+app = typer.Typer(
+    help="Autotask PSA API activity by hour, from your API call logs.\n\n"
+    "Example: apihourly summary --logs ./logs --date 2026-11-15 --tz America/New_York",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class TimeFormat(str, Enum):
+    h24 = "24h"
+    h12 = "12h"
+
+
+@dataclass
+class Settings:
+    debug: bool = False
+
+
+settings = Settings()
+
+LogsOpt = Annotated[Optional[list[str]], typer.Option(
+    "--logs", "-l", show_default=False,
+    help="Log file, folder (read recursively) or glob of .csv, .csv.gz, .parquet; repeatable. "
+    f"Default: $APIHOURLY_LOGS (paths separated by '{os.pathsep}'), else {DEFAULT_LOGS}.")]
+DateOpt = Annotated[Optional[str], typer.Option(
+    "--date", "-d", show_default=False, help="Date to report, YYYY-MM-DD. Default: the latest date with calls.")]
+TzOpt = Annotated[Optional[str], typer.Option(
+    "--tz", envvar="APIHOURLY_TZ", show_default=False,
+    help="IANA time zone the hours are counted in. Default: this machine's zone.")]
+ThresholdOpt = Annotated[int, typer.Option(
+    "--threshold", envvar="APIHOURLY_THRESHOLD", min=0,
+    help="Calls per hour per integration above which it is over the limit.")]
+TimeFormatOpt = Annotated[TimeFormat, typer.Option(
+    "--time-format", envvar="APIHOURLY_TIME_FORMAT", help="Hour labels in tables.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
+OutputOpt = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", show_default=False, help="Write CSV (JSON for a .json name) to this file.")]
+RawOpt = Annotated[bool, typer.Option(
+    "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
+
+
+@dataclass
+class Output:
+    csv: bool = False
+    json: bool = False
+    path: Path | None = None
+    raw: bool = False
+    time_format: str = "24h"
+    limit: int = 100
+
+
+def _log_specs(logs: list[str] | None) -> list[str]:
+    if logs:
+        return logs
+    env = os.environ.get("APIHOURLY_LOGS", "")
+    return [p for p in env.split(os.pathsep) if p] or [DEFAULT_LOGS]
+
+
+def _query(logs, tz, threshold):
+    from .load import LogSet
+    from .reports import Query
+    from .timeaxis import local_zone_name, zone
+
+    return Query(LogSet.open(_log_specs(logs)), zone(tz or local_zone_name()), threshold)
+
+
+def _day(query, date_text: str | None):
+    from .reports import latest_day
+    from .timeaxis import parse_date
+
+    return parse_date(date_text) if date_text else latest_day(query)
+
+
+def _run(build: Callable[[], object], out: Output) -> None:
+    """Build the report, then show or write it; domain errors become one line."""
+    if out.csv and out.json:
+        raise typer.BadParameter("choose one of --csv and --json")
+    try:
+        report = build()
+    except BadOption as exc:
+        if settings.debug:
+            raise
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+    except ApihourlyError as exc:
+        if settings.debug:
+            raise
+        _fail(str(exc), exc.hint)
+    _emit(report, out)
+
+
+def _fail(message: str, hint: str = "") -> None:
+    stderr.print(f"error: {message}", markup=False)
+    if hint:
+        stderr.print(f"hint: {hint}", markup=False)
+    raise typer.Exit(1)
+
+
+def _emit(report, out: Output) -> None:
+    from . import export
+
+    for note in report.notes:
+        stderr.print(f"note: {note}", markup=False)
+    for where, count in report.stats.skipped.items():
+        stderr.print(f"warning: {where}: {count:,} rows skipped", markup=False)
+    if out.path:
+        export.write_file(report, out.path, out.raw)
+        stderr.print(f"wrote {len(report.frame):,} rows to {out.path}", markup=False)
+    elif out.csv or out.json:
+        export.write(report, "json" if out.json else "csv", sys.stdout, out.raw)
+    else:
+        from .render import render
+
+        Console().print(render(report, out.time_format, out.limit))
+
+
+@app.command()
+def summary(
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False,
+) -> None:
+    """Calls per hour of one day, one column per integration.
+
+    A Total calls cell is red when an integration was over the hourly limit,
+    yellow cells are at 75% of it or more.
+
+    Example: apihourly summary --date 2026-11-15 --tz America/New_York
+    """
+    from .reports import summary as build
+
+    def report():
+        query = _query(logs, tz, threshold)
+        return build(query, _day(query, date))
+
+    _run(report, Output(csv, json, output, raw, time_format.value))
+
+
+@app.command()
+def activity(
+    hour: Annotated[str, typer.Option("--hour", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")],
+    vendor: Annotated[str, typer.Option("--vendor", help="Integration label as in the summary columns, or Unknown.")],
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")] = 100,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False,
+) -> None:
+    """The calls behind one summary cell: one hour, one integration.
+
+    Example: apihourly activity --date 2026-11-15 --hour 14 --vendor "Datto RMM"
+    """
+    from .reports import activity as build
+    from .timeaxis import parse_date
+
+    def report():
+        query = _query(logs, tz, threshold)
+        return build(query, parse_date(date) if date else None, hour, vendor)
+
+    _run(report, Output(csv, json, output, raw, time_format.value, limit))
+
+
+@app.command()
+def totals(
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False,
+) -> None:
+    """Calls per integration for one day, busiest first, with a grand total.
+
+    Example: apihourly totals --date 2026-11-15 --csv
+    """
+    from .reports import totals as build
+
+    def report():
+        query = _query(logs, tz, threshold)
+        return build(query, _day(query, date))
+
+    _run(report, Output(csv, json, output, raw, time_format.value))
+
+
+@app.command()
+def days(
+    logs: LogsOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
+) -> None:
+    """Dates with API activity: calls, integrations and hours over the limit.
+
+    Example: apihourly days --tz Europe/London
+    """
+    from .reports import days as build
+
+    _run(lambda: build(_query(logs, tz, threshold)), Output(csv, json, output, raw))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"apihourly {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    settings.debug = debug
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        # `apihourly ... --csv | head` closed the pipe: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

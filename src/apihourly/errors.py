@@ -1,0 +1,33 @@
+"""Domain errors. The CLI turns each into one line on stderr and an exit code."""
+
+
+class ApihourlyError(Exception):
+    """Base for every error a user can act on; the message is shown as is."""
+
+    hint: str = ""
+
+
+class BadOption(ApihourlyError):
+    """An option value that cannot be used (exit 2, like a usage error)."""
+
+    def __init__(self, message: str, option: str | None = None):
+        super().__init__(message)
+        self.option = option
+
+
+class NoLogsFound(ApihourlyError):
+    """No log files where the user pointed."""
+
+    hint = "point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz or .parquet logs"
+
+
+class LogFormatError(ApihourlyError):
+    """A log file that cannot be read as a call log."""
+
+    def __init__(self, path: object, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+
+
+class NoSuchCell(ApihourlyError):
+    """An activity drill-down that names an hour or category with no calls."""

@@ -1,0 +1,110 @@
+"""CSV and JSON for scripts and spreadsheets. The one place that decides
+quoting, formula neutralising, JSON types and how files are written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from .reports import Report
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice
+# and Google Sheets (OWASP "CSV Injection"); a leading quote makes it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_cell(value: object, raw: bool = False) -> object:
+    """A value as written to CSV: numbers as numbers, booleans as true/false,
+    missing as empty, text neutralised unless `raw`."""
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        return value if raw else neutralise(value)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    return str(value) if raw else neutralise(str(value))
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or type(value).__name__ == "NAType"
+    except TypeError:  # pandas.NA refuses to be a bool
+        return True
+
+
+def write_csv(report: Report, stream: TextIO, raw: bool = False) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    frame = report.frame
+    writer.writerow(csv_cell(c, raw) for c in frame.columns)
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([csv_cell(v, raw) for v in row])
+
+
+def json_value(value: object) -> object:
+    """json.dumps' default= hook: numpy scalars, times, pandas NA."""
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if _missing(value):
+        return None
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _json_row(row: dict) -> dict:
+    return {k: (None if _missing(v) or (isinstance(v, float) and math.isnan(v)) else v) for k, v in row.items()}
+
+
+def write_json(report: Report, stream: TextIO) -> None:
+    document = {
+        "report": report.kind,
+        "date": report.day.isoformat() if report.day else None,
+        "tz": report.tz.key,
+        "threshold": report.threshold,
+        "files": report.stats.files,
+        "calls_read": report.stats.rows,
+        "rows": [_json_row(r) for r in report.frame.to_dict(orient="records")],
+    }
+    json.dump(document, stream, default=json_value, ensure_ascii=True, indent=1)
+    stream.write("\n")
+
+
+def write(report: Report, fmt: str, stream: TextIO, raw: bool = False) -> None:
+    if fmt == "json":
+        write_json(report, stream)
+    else:
+        write_csv(report, stream, raw)
+
+
+def write_file(report: Report, path: Path, raw: bool = False) -> None:
+    """Write CSV (or JSON for a .json name) through a temporary file renamed
+    into place, so an error midway never leaves a half-written file."""
+    fmt = "json" if path.suffix.lower() == ".json" else "csv"
+    buffer = io.StringIO()
+    write(report, fmt, buffer, raw)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,113 @@
+"""The log schema: canonical field names, the header aliases that map to them,
+and the rule that puts every call in exactly one integration category."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TIMESTAMP = "execution_start"
+TEXT_FIELDS = ("method", "entity", "vendor", "integration", "tracking_id", "api_user", "client_ip")
+INT_FIELDS = ("return_count", "execution_ms")
+CATEGORY_FIELDS = ("vendor", "integration", "tracking_id")
+ALL_FIELDS = (TIMESTAMP, *TEXT_FIELDS, *INT_FIELDS)
+
+# Names are compared after normalise_header(), so "Execution Start",
+# "execution_start" and "EXECUTION-START" are one name.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "execution_start": ("Execution Start", "timestamp"),
+    "method": ("Method",),
+    "entity": ("Entity",),
+    "return_count": ("Request Return Count",),
+    "vendor": ("Vendor", "VendorName", "Vendor Name"),
+    "integration": ("Integration Name", "CustomName", "Custom Name"),
+    "tracking_id": ("Tracking ID", "ApiIntegrationCode", "IntegrationCode"),
+    "api_user": ("Resource / API User", "API User", "Resource"),
+    "execution_ms": ("Execution Time (ms)", "duration_ms"),
+    "client_ip": ("Client IP Address", "ip"),
+}
+
+UNKNOWN = "Unknown"
+VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
+KIND_ORDER = {VENDOR: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
+
+
+def normalise_header(name: str) -> str:
+    """Lower-case a header and drop everything but letters and digits."""
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+_LOOKUP = {
+    normalise_header(alias): field
+    for field, aliases in ALIASES.items()
+    for alias in (field, *aliases)
+}
+
+
+def accepted_names(field: str) -> tuple[str, ...]:
+    return (field, *ALIASES[field])
+
+
+def match_columns(names: list[str]) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+    """Map canonical field -> the file's column name.
+
+    Returns the mapping and a list of (field, [columns]) for fields that more
+    than one column claims, which the caller reports as an error.
+    """
+    claims: dict[str, list[str]] = {}
+    for name in names:
+        field = _LOOKUP.get(normalise_header(name))
+        if field:
+            claims.setdefault(field, []).append(name)
+    mapping = {field: cols[0] for field, cols in claims.items()}
+    clashes = [(field, cols) for field, cols in claims.items() if len(cols) > 1]
+    return mapping, clashes
+
+
+@dataclass(frozen=True, order=True)
+class Category:
+    """One summary column: a vendor, a custom integration, or Unknown."""
+
+    kind: str
+    name: str
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        return (KIND_ORDER[self.kind], self.name.casefold(), self.name)
+
+
+def clean(value: object) -> str:
+    """Text of an optional field; missing, NaN and blank all become ''."""
+    if value is None or value != value:  # None or NaN
+        return ""
+    return str(value).strip()
+
+
+def category_of(vendor: object, integration: object, tracking_id: object) -> Category:
+    """The vendor when there is one; else the custom integration, named by its
+    internal name or its tracking id; else Unknown."""
+    vendor, integration, tracking_id = clean(vendor), clean(integration), clean(tracking_id)
+    if vendor:
+        return Category(VENDOR, vendor)
+    if integration or tracking_id:
+        return Category(CUSTOM, integration or tracking_id)
+    return Category(UNKNOWN_KIND, UNKNOWN)
+
+
+def column_labels(categories: set[Category]) -> dict[Category, str]:
+    """A distinct column label for every category.
+
+    Vendors keep their names. A custom integration named like a vendor (or
+    'Unknown') is told apart with a ' (custom)' suffix, and a vendor called
+    'Unknown' with ' (vendor)', so no two categories ever share a column.
+    """
+    taken = {UNKNOWN.casefold()}
+    labels: dict[Category, str] = {}
+    for cat in sorted(categories, key=lambda c: c.sort_key):
+        label = cat.name
+        suffix = {VENDOR: " (vendor)", CUSTOM: " (custom)", UNKNOWN_KIND: ""}[cat.kind]
+        while cat.kind != UNKNOWN_KIND and label.casefold() in taken:
+            label += suffix
+        taken.add(label.casefold())
+        labels[cat] = label
+    return labels
