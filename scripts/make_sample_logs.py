@@ -1,0 +1,131 @@
+"""Write the sample logs in sample_logs/: seven days of API calls from a small
+MSP's integrations, deterministic (fixed seed), in all three formats.
+
+    python scripts/make_sample_logs.py [OUTPUT_DIR]
+
+What is in them, so a new user knows what to look for:
+- vendors Datto RMM, IT Glue, BrightGauge and Liongard; the custom integrations
+  "Billing Sync" (named) and TRK-7F3A9 (tracking id only); some Unknown calls;
+- on 2026-11-16, Datto RMM goes over the 10,000 calls/hour limit at 15:00 UTC
+  after approaching it at 14:00 UTC; Liongard approaches it on 2026-11-14;
+- 11-10 and 11-11 are CSV with Autotask's display headers, 11-12 and 11-13
+  gzipped CSV with canonical headers and -05:00 offsets, the rest Parquet.
+IP addresses are from the documentation ranges of RFC 5737.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import random
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+SEED = 20261116
+FIRST_DAY = datetime(2026, 11, 10, tzinfo=timezone.utc)
+DAYS = 7
+FIELDS = ["execution_start", "method", "entity", "return_count", "vendor", "integration",
+          "tracking_id", "api_user", "execution_ms", "client_ip"]
+DISPLAY = {"execution_start": "Execution Start", "method": "Method", "entity": "Entity",
+           "return_count": "Request Return Count", "vendor": "Vendor Name",
+           "integration": "Integration Name", "tracking_id": "Tracking ID",
+           "api_user": "Resource / API User", "execution_ms": "Execution Time (ms)",
+           "client_ip": "Client IP Address"}
+
+# name: (vendor, integration, tracking id, api user, ip, entities, calls per hour by UTC hour)
+BUSINESS = range(13, 23)  # 08:00-17:00 in New York
+SOURCES = {
+    "rmm": ("Datto RMM", "", "DATTO-RMM", "rmm.sync@api.example.net", "198.51.100.20",
+            ["ConfigurationItems", "Tickets", "Companies", "TicketNotes"], lambda h: 40 + 50 * (h in BUSINESS)),
+    "glue": ("IT Glue", "", "ITGLUE", "itglue@api.example.net", "203.0.113.45",
+             ["Companies", "Contacts", "ConfigurationItems"], lambda h: 45 * (h in BUSINESS)),
+    "gauge": ("BrightGauge", "", "BRIGHTGAUGE", "dashboards@api.example.net", "203.0.113.80",
+              ["Tickets", "TimeEntries", "Resources"], lambda h: 60),
+    "liongard": ("Liongard", "", "LIONGARD", "inspector@api.example.net", "198.51.100.77",
+                 ["ConfigurationItems", "Companies"], lambda h: 500 * (h in (6, 7))),
+    "billing": ("", "Billing Sync", "BILLSYNC-01", "billing.bot@api.example.net", "192.0.2.10",
+                ["Contracts", "ContractServices", "BillingItems"], lambda h: 700 * (h == 4)),
+    "tracker": ("", "", "TRK-7F3A9", "reporting@api.example.net", "192.0.2.33",
+                ["Tickets", "Projects"], lambda h: 25 * (h in BUSINESS)),
+    "unknown": ("", "", "", "legacy.script@api.example.net", "192.0.2.99",
+                ["Tickets", "Resources"], lambda h: 8),
+}
+# (day index, UTC hour, source, calls): the busy hours that make the sample interesting
+BURSTS = [(6, 14, "rmm", 7_900), (6, 15, "rmm", 10_450), (4, 7, "liongard", 7_600)]
+METHODS = [("query", 70), ("update", 12), ("create", 8), ("getEntityInfo", 3),
+           ("getFieldInfo", 3), ("getUDFInfo", 2), ("delete", 1), ("GetAttachment", 1)]
+
+
+def calls_for_hour(rng: random.Random, start: datetime, source: str, n: int) -> list[dict]:
+    vendor, integration, tracking, user, ip, entities, _ = SOURCES[source]
+    methods, weights = zip(*METHODS)
+    rows = []
+    for _ in range(n):
+        method = rng.choices(methods, weights)[0]
+        rows.append({
+            "execution_start": start + timedelta(milliseconds=rng.randrange(3_600_000)),
+            "method": method, "entity": rng.choice(entities),
+            "return_count": rng.randint(0, 500) if method == "query" else int(method != "delete"),
+            "vendor": vendor, "integration": integration, "tracking_id": tracking,
+            "api_user": user, "execution_ms": int(rng.lognormvariate(4.6, 0.6)), "client_ip": ip,
+        })
+    return rows
+
+
+def day_calls(rng: random.Random, index: int) -> list[dict]:
+    day = FIRST_DAY + timedelta(days=index)
+    extra = {(h, s): n for d, h, s, n in BURSTS if d == index}
+    rows = []
+    for hour in range(24):
+        for name, spec in SOURCES.items():
+            base = spec[-1](hour)
+            n = extra.get((hour, name), int(base * rng.uniform(0.8, 1.2)))
+            rows += calls_for_hour(rng, day + timedelta(hours=hour), name, n)
+    rows.sort(key=lambda r: r["execution_start"])
+    return rows
+
+
+def iso(moment: datetime, offset_hours: int) -> str:
+    local = moment.astimezone(timezone(timedelta(hours=offset_hours)))
+    text = local.isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def write_csv(path: Path, rows: list[dict], display: bool, offset: int) -> None:
+    # mtime=0 keeps the gzip bytes the same from run to run
+    raw = gzip.GzipFile(path, "wb", mtime=0) if path.suffix == ".gz" else open(path, "wb")
+    with io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([DISPLAY[f] if display else f for f in FIELDS])
+        for row in rows:
+            writer.writerow([iso(row[f], offset) if f == "execution_start" else row[f] for f in FIELDS])
+
+
+def write_parquet(path: Path, rows: list[dict]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({f: [r[f] for r in rows] for f in FIELDS})
+    table = table.set_column(0, "execution_start", table.column(0).cast(pa.timestamp("ms", "UTC")))
+    pq.write_table(table, path, row_group_size=8_192, compression="zstd")
+
+
+def main(out: Path) -> None:
+    rng = random.Random(SEED)
+    out.mkdir(parents=True, exist_ok=True)
+    for index in range(DAYS):
+        rows = day_calls(rng, index)
+        stem = (FIRST_DAY + timedelta(days=index)).date().isoformat()
+        if index < 2:
+            write_csv(out / f"{stem}.csv", rows, display=True, offset=0)
+        elif index < 4:
+            write_csv(out / f"{stem}.csv.gz", rows, display=False, offset=-5)
+        else:
+            write_parquet(out / f"{stem}.parquet", rows)
+        print(f"{stem}: {len(rows):,} calls", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "sample_logs")
