@@ -116,7 +116,7 @@ def test_environment_supplies_logs_zone_and_threshold(known):
 def test_missing_logs_is_one_line_error_naming_the_place(tmp_path):
     result = run("summary", "--logs", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == f"error: no log files (.csv, .csv.gz, .parquet) found in {tmp_path / 'nowhere'}"
+    assert result.stderr.splitlines()[0] == f"error: {tmp_path / 'nowhere'}: no such file or folder"
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 

@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 class TimeFormat(str, Enum):
@@ -62,6 +62,8 @@ OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", show_default=False, help="Write CSV (JSON for a .json name) to this file.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Fail (exit 1) instead of skipping rows that cannot be read.")]
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Output:
     raw: bool = False
     time_format: str = "24h"
     limit: int = 100
+    strict: bool = False
 
 
 def _log_specs(logs: list[str] | None) -> list[str]:
@@ -105,44 +108,80 @@ def _run(build: Callable[[], object], out: Output) -> None:
     except BadOption as exc:
         if settings.debug:
             raise
-        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+        raise typer.BadParameter(_visible(str(exc)), param_hint=exc.option) from None
     except ApihourlyError as exc:
         if settings.debug:
             raise
         _fail(str(exc), exc.hint)
+    except Exception as exc:  # a bug, not bad input: still one line, no traceback
+        if settings.debug:
+            raise
+        _fail(f"unexpected {type(exc).__name__}: {exc}", "rerun with --debug for the traceback, and report it")
+    if out.strict and report.stats.skipped:
+        _fail("; ".join(report.stats.warnings()), "--strict refuses logs with skipped rows; fix them or drop --strict")
     _emit(report, out)
 
 
+def _visible(text: str) -> str:
+    from .render import visible
+
+    return visible(text)
+
+
+def _say(kind: str, message: str) -> None:
+    stderr.print(f"{kind}: {_visible(message)}", markup=False, emoji=False, highlight=False)
+
+
 def _fail(message: str, hint: str = "") -> None:
-    stderr.print(f"error: {message}", markup=False)
+    _say("error", message)
     if hint:
-        stderr.print(f"hint: {hint}", markup=False)
+        _say("hint", hint)
     raise typer.Exit(1)
 
 
 def _emit(report, out: Output) -> None:
     from . import export
 
-    for note in report.notes:
-        stderr.print(f"note: {note}", markup=False)
-    for where, count in report.stats.skipped.items():
-        stderr.print(f"warning: {where}: {count:,} rows skipped", markup=False)
     if out.path:
         export.write_file(report, out.path, out.raw)
-        stderr.print(f"wrote {len(report.frame):,} rows to {out.path}", markup=False)
-    elif out.csv or out.json:
+        _say("wrote", f"{len(report.frame):,} rows to {out.path}")
+    else:
+        try:
+            _to_stdout(report, out)
+        except BrokenPipeError:
+            _quiet_stdout()  # `... | head` closed the pipe: that is not an error
+            raise typer.Exit(0) from None
+    for note in report.notes:
+        _say("note", note)
+    for name, notice in report.stats.notices.items():
+        _say("note", f"{name}: {notice}")
+    for warning in report.stats.warnings():
+        _say("warning", warning)
+
+
+def _to_stdout(report, out: Output) -> None:
+    if out.csv or out.json:
+        from . import export
+
         export.write(report, "json" if out.json else "csv", sys.stdout, out.raw)
+        sys.stdout.flush()
     else:
         from .render import render
 
-        Console().print(render(report, out.time_format, out.limit))
+        Console(emoji=False, markup=False, highlight=False).print(render(report, out.time_format, out.limit))
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush stays silent."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @app.command()
 def summary(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
     """Calls per hour of one day, one column per integration.
 
@@ -157,7 +196,7 @@ def summary(
         query = _query(logs, tz, threshold)
         return build(query, _day(query, date))
 
-    _run(report, Output(csv, json, output, raw, time_format.value))
+    _run(report, Output(csv, json, output, raw, time_format.value, strict=strict))
 
 
 @app.command()
@@ -167,7 +206,7 @@ def activity(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")] = 100,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
     """The calls behind one summary cell: one hour, one integration.
 
@@ -180,14 +219,14 @@ def activity(
         query = _query(logs, tz, threshold)
         return build(query, parse_date(date) if date else None, hour, vendor)
 
-    _run(report, Output(csv, json, output, raw, time_format.value, limit))
+    _run(report, Output(csv, json, output, raw, time_format.value, limit, strict))
 
 
 @app.command()
 def totals(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
     """Calls per integration for one day, busiest first, with a grand total.
 
@@ -199,13 +238,14 @@ def totals(
         query = _query(logs, tz, threshold)
         return build(query, _day(query, date))
 
-    _run(report, Output(csv, json, output, raw, time_format.value))
+    _run(report, Output(csv, json, output, raw, time_format.value, strict=strict))
 
 
 @app.command()
 def days(
     logs: LogsOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
     csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Dates with API activity: calls, integrations and hours over the limit.
 
@@ -213,7 +253,7 @@ def days(
     """
     from .reports import days as build
 
-    _run(lambda: build(_query(logs, tz, threshold)), Output(csv, json, output, raw))
+    _run(lambda: build(_query(logs, tz, threshold)), Output(csv, json, output, raw, strict=strict))
 
 
 def _version(value: bool) -> None:
@@ -232,10 +272,4 @@ def _root(
 
 
 def main() -> None:
-    try:
-        app()
-    except BrokenPipeError:
-        # `apihourly ... --csv | head` closed the pipe: stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+    app()

@@ -3,11 +3,11 @@ quoting, formula neutralising, JSON types and how files are written."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
 import os
+import re
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
@@ -20,8 +20,15 @@ from .reports import Report
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    """Text a spreadsheet would run as a formula, made inert with a leading
+    quote; a plain number such as -5 is left alone."""
+    if text.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_cell(value: object, raw: bool = False) -> object:
@@ -49,12 +56,25 @@ def _missing(value: object) -> bool:
         return True
 
 
+def csv_line(values) -> str:
+    """One CSV record. Quotes any field holding a comma, quote, CR or LF: the
+    csv module leaves a bare CR unquoted when lines end in LF, which splits
+    the record for most readers."""
+    return ",".join(_csv_field(v) for v in values) + "\n"
+
+
+def _csv_field(value: object) -> str:
+    text = str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def write_csv(report: Report, stream: TextIO, raw: bool = False) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
     frame = report.frame
-    writer.writerow(csv_cell(c, raw) for c in frame.columns)
+    stream.write(csv_line(csv_cell(c, raw) for c in frame.columns))
     for row in frame.itertuples(index=False, name=None):
-        writer.writerow([csv_cell(v, raw) for v in row])
+        stream.write(csv_line(csv_cell(v, raw) for v in row))
 
 
 def json_value(value: object) -> object:

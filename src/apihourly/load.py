@@ -9,12 +9,14 @@ pushed down to Parquet so row groups outside it are skipped.
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
 from .errors import LogFormatError, NoLogsFound
+from .rows import Cursor, ScanStats, canonical
 
 CSV_SUFFIXES = (".csv", ".csv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -47,16 +49,26 @@ def _expand(spec: str) -> list[Path]:
 
 
 def find_log_files(specs: Iterable[str]) -> list[Path]:
-    """Files named by each spec (a file, a folder read recursively, or a glob)."""
-    specs = list(specs)
+    """Files named by each spec (a file, a folder read recursively, or a glob).
+    A spec that names nothing is an error that says which one and why."""
     found: dict[Path, None] = {}
     for spec in specs:
-        for path in _expand(spec):
-            found.setdefault(path, None)
+        paths = _expand(spec)
+        if not paths:
+            raise NoLogsFound(_nothing_at(spec))
+        found.update(dict.fromkeys(paths))
     if not found:
-        where = ", ".join(specs) or "(nothing given)"
-        raise NoLogsFound(f"no log files (.csv, .csv.gz, .parquet) found in {where}")
+        raise NoLogsFound("no log files given")
     return list(found)
+
+
+def _nothing_at(spec: str) -> str:
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return f"{spec}: no log files (.csv, .csv.gz, .parquet) in this folder"
+    if glob.has_magic(spec):
+        return f"{spec}: matches no log files (.csv, .csv.gz, .parquet)"
+    return f"{spec}: no such file or folder"
 
 
 @dataclass
@@ -68,44 +80,24 @@ class LogFile:
     columns: dict[str, str]  # canonical field -> column name in the file
     timestamp_type: object = None  # the Arrow type of the timestamp column
 
-    def dataset(self, fields: Iterable[str]):
-        import pyarrow as pa
+    def dataset(self):
         import pyarrow.dataset as ds
 
-        if self.format == "parquet":
-            return ds.dataset(self.path, format="parquet")
-        # CSV is read as text and converted here, so one odd value cannot fail
-        # the whole file; category-like columns are dictionary-encoded.
-        types = {self.columns[f]: _csv_type(f, pa) for f in fields if f in self.columns}
-        return ds.dataset(self.path, format=_csv_format(types))
-
-
-def _csv_type(field: str, pa):
-    if field in ("vendor", "integration", "tracking_id", "method", "entity"):
-        return pa.dictionary(pa.int32(), pa.string())
-    return pa.string()
-
-
-def _csv_format(column_types: dict):
-    import pyarrow.csv as pcsv
-    import pyarrow.dataset as ds
-
-    convert = pcsv.ConvertOptions(column_types=column_types, strings_can_be_null=True)
-    return ds.CsvFileFormat(convert_options=convert, read_options=pcsv.ReadOptions(block_size=1 << 22))
+        return ds.dataset(self.path, format="parquet")
 
 
 def open_log(path: Path) -> LogFile:
-    """Read a file's header and match its columns to the schema."""
+    """Check the file is what its name says, read its header and match its
+    columns to the schema; any problem is a LogFormatError naming the file."""
     import pyarrow as pa
-    import pyarrow.dataset as ds
 
     fmt = log_format(path)
     if fmt is None:
         raise LogFormatError(path, "not a log file; expected .csv, .csv.gz or .parquet")
+    sniff_log(path, fmt)
     try:
-        probe = ds.dataset(path, format="parquet" if fmt == "parquet" else _csv_format({}))
-        names = probe.schema.names
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
+        names, ts_type = _parquet_header(path) if fmt == "parquet" else (_csv_header(path), pa.binary())
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, EOFError) as exc:
         raise LogFormatError(path, f"cannot be read as {fmt.upper()}: {_first_line(exc)}") from None
     mapping, clashes = schema.match_columns(names)
     if clashes:
@@ -114,30 +106,59 @@ def open_log(path: Path) -> LogFile:
     if schema.TIMESTAMP not in mapping:
         raise LogFormatError(
             path,
-            f"no execution_start column (found: {', '.join(names) or 'none'}; "
+            f"no execution_start column (found: {', '.join(map(repr, names)) or 'none'}; "
             f"accepted names: {', '.join(schema.accepted_names(schema.TIMESTAMP))})",
         )
-    ts_type = probe.schema.field(mapping[schema.TIMESTAMP]).type if fmt == "parquet" else pa.string()
+    if fmt == "parquet":
+        ts_type = ts_type.field(mapping[schema.TIMESTAMP]).type
     return LogFile(path, fmt, mapping, ts_type)
+
+
+def _parquet_header(path: Path):
+    import pyarrow.parquet as pq
+
+    arrow_schema = pq.read_schema(path)
+    return arrow_schema.names, arrow_schema
+
+
+def _csv_header(path: Path) -> list[str]:
+    import pyarrow.csv as pcsv
+
+    reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16, use_threads=False),
+                           parse_options=_csv_parse_options(lambda row: "skip"))
+    return reader.schema.names
+
+
+def sniff_log(path: Path, fmt: str) -> None:
+    """Clear errors for the usual wrong files, before any parser sees them."""
+    import gzip
+
+    if not os.access(path, os.R_OK):
+        raise LogFormatError(path, "permission denied; make the file readable (chmod +r) or copy it")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            handle.seek(max(0, path.stat().st_size - 4))
+            tail = handle.read(4)
+        if fmt == "csv" and path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(4096)
+    except PermissionError:
+        raise LogFormatError(path, "permission denied; make the file readable (chmod +r) or copy it") from None
+    except (OSError, EOFError) as exc:
+        raise LogFormatError(path, f"cannot be read: {_first_line(exc)}; is it really gzipped CSV?") from None
+    if not head:
+        raise LogFormatError(path, "empty file; expected a header row and one call per row")
+    if fmt == "parquet" and (head[:4] != b"PAR1" or tail != b"PAR1"):
+        problem = "truncated Parquet file (no footer)" if head[:4] == b"PAR1" else "not a Parquet file"
+        raise LogFormatError(path, f"{problem}; export it again, or name it .csv if it is CSV")
+    if fmt == "csv" and b"\0" in head:
+        raise LogFormatError(path, "binary data, not CSV text; check the file and its name")
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-@dataclass
-class ScanStats:
-    """What a scan read: files, rows in the window, rows it could not use."""
-
-    files: int = 0
-    rows: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)  # "file: reason" -> rows
-
-    def skip(self, path: Path, reason: str, count: int) -> None:
-        if count:
-            key = f"{path.name}: {reason}"
-            self.skipped[key] = self.skipped.get(key, 0) + count
 
 
 @dataclass
@@ -165,23 +186,60 @@ class LogSet:
 def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
     import pyarrow as pa
 
-    dataset = log.dataset([schema.TIMESTAMP, *fields])
-    present = {f: log.columns[f] for f in fields if f in log.columns}
-    columns = {"ts": _field(log.columns[schema.TIMESTAMP]), **{f: _field(c) for f, c in present.items()}}
-    pushdown = _window_filter(log, window)
+    # Counts are always read when a file has them: a row with a bad count is
+    # skipped by every report alike, so the reports reconcile.
+    wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS])]
+    columns = {f: log.columns[f] for f in wanted if f in log.columns}
+    cursor = Cursor(log.path, "lines" if log.format == "csv" else "rows")
+    batches = _csv_batches(log, columns, cursor, stats) if log.format == "csv" else _parquet_batches(log, columns, window)
+    seen = 0
     try:
-        for batch in dataset.to_batches(columns=columns, filter=pushdown, batch_size=1 << 20):
-            table = _canonical(batch, log, fields, window, stats)
+        for batch in batches:
+            seen += batch.num_rows
+            table = canonical(batch, columns, fields, window, stats, cursor)
             if table.num_rows:
                 yield table
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, EOFError) as exc:
         raise LogFormatError(log.path, f"cannot be read: {_first_line(exc)}") from None
+    if not seen and not cursor.rejected and window is None:
+        stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
 
 
-def _field(name: str):
+def _parquet_batches(log: LogFile, columns: dict[str, str], window):
     import pyarrow.dataset as ds
 
-    return ds.field(name)
+    projection = {name: ds.field(name) for name in dict.fromkeys(columns.values())}
+    return log.dataset().to_batches(columns=projection, filter=_window_filter(log, window), batch_size=1 << 20)
+
+
+def _csv_parse_options(on_bad_row):
+    import pyarrow.csv as pcsv
+
+    # Quoted values may hold commas and line breaks.
+    return pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row)
+
+
+def _csv_batches(log: LogFile, columns: dict[str, str], cursor: Cursor, stats: ScanStats):
+    """CSV read as bytes (decoded later, see decode_text), category-like columns
+    dictionary-encoded. One thread, so refused rows come with line numbers."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    def on_bad_row(row) -> str:
+        cursor.rejected.append(row.number)
+        reason = f"with {row.actual_columns} fields, expected {row.expected_columns}"
+        stats.skip(log.path, reason, [row.number] if row.number else [], 1)
+        return "skip"
+
+    names = list(dict.fromkeys(columns.values()))
+    dictionary = {log.columns.get(f) for f in ("vendor", "integration", "tracking_id", "method", "entity")}
+    types = {n: pa.dictionary(pa.int32(), pa.binary()) if n in dictionary else pa.binary() for n in names}
+    return pcsv.open_csv(
+        log.path,
+        read_options=pcsv.ReadOptions(block_size=1 << 22, use_threads=False),
+        parse_options=_csv_parse_options(on_bad_row),
+        convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types),
+    )
 
 
 def _window_filter(log: LogFile, window):
@@ -198,26 +256,3 @@ def _window_filter(log: LogFile, window):
     hi = pa.scalar(-(-window[1] // scale), pa.int64()).cast(typ)
     col = ds.field(log.columns[schema.TIMESTAMP])
     return (col >= lo) & (col <= hi)
-
-
-def _canonical(batch, log: LogFile, fields: list[str], window, stats: ScanStats):
-    """Timestamps to UTC ns, missing fields as nulls, rows outside the window dropped."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .timestamps import to_utc_ns, whole_numbers
-
-    ts = to_utc_ns(batch.column("ts"))
-    stats.skip(log.path, "unparseable execution_start", ts.null_count)
-    keep = pc.is_valid(ts)
-    if window is not None:
-        keep = pc.and_(keep, pc.and_(pc.greater_equal(ts, window[0]), pc.less(ts, window[1])))
-    cols = {"ts": ts}
-    for f in fields:
-        missing = pa.nulls(len(batch), pa.int64() if f in schema.INT_FIELDS else pa.string())
-        cols[f] = batch.column(f) if f in batch.schema.names else missing
-        if f in schema.INT_FIELDS:
-            cols[f] = whole_numbers(cols[f])
-    table = pa.table(cols).filter(keep)
-    stats.rows += table.num_rows
-    return table

@@ -18,8 +18,9 @@ OVER_STYLE = "bold white on red"
 APPROACHING_STYLE = "bold yellow"
 TOTAL_ROW_STYLE = "bold"
 
-# C0 controls, DEL and C1 controls: ESC, OSC and CSI sequences start here.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here),
+# and the bidirectional overrides that can make text read differently.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_missing(value: object) -> bool:
@@ -29,10 +30,19 @@ def is_missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def visible(text: str) -> str:
+    """Control characters (ESC, OSC, CSI, BEL, DEL, ...) as visible escapes."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def safe_text(value: object, style: str = "") -> Text:
     """Untrusted text as a Rich Text with control characters made visible."""
-    text = "" if is_missing(value) else str(value)
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text), style=style)
+    return Text("" if is_missing(value) else visible(str(value)), style=style)
 
 
 def number(value: object, style: str = "") -> Text:
@@ -54,6 +64,9 @@ def _table(title: str, caption: str) -> Table:
 def caption(report: Report, extra: str = "") -> str:
     stats = report.stats
     parts = [f"{stats.files:,} file{'s' * (stats.files != 1)}, {stats.rows:,} calls read"]
+    if stats.skipped_rows:
+        parts[0] = (f"{stats.files:,} file{'s' * (stats.files != 1)}, {stats.read:,} rows read = "
+                    f"{stats.rows:,} counted + {stats.skipped_rows:,} skipped")
     if report.day:
         parts.append(report.day.isoformat())
     parts += [report.tz.key, f"limit {report.threshold:,} calls/hour per integration"]

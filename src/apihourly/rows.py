@@ -1,0 +1,149 @@
+"""From raw batches to canonical rows: text decoded, timestamps parsed, counts
+checked, the report's window applied, and every row that cannot be used
+counted with where it was, never dropped silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+
+SHOWN_LINES = 3  # line numbers named per reason in a warning
+
+
+@dataclass
+class Skip:
+    """Rows of one file skipped for one reason, with the first few positions."""
+
+    count: int = 0
+    where: list[int] = field(default_factory=list)
+    unit: str = "lines"
+
+    def add(self, positions: list[int], count: int | None = None) -> None:
+        self.count += len(positions) if count is None else count
+        self.where = sorted(self.where + positions)[:SHOWN_LINES]
+
+
+@dataclass
+class ScanStats:
+    """What a scan read. Rows read = rows counted + rows skipped, where read
+    means rows inside the report's period plus rows whose time is unknown."""
+
+    files: int = 0
+    rows: int = 0  # counted: usable rows inside the window
+    skipped: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> reason -> Skip
+    notices: dict[str, str] = field(default_factory=dict)  # file -> something worth saying
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(s.count for reasons in self.skipped.values() for s in reasons.values())
+
+    @property
+    def read(self) -> int:
+        return self.rows + self.skipped_rows
+
+    def skip(self, path: Path, reason: str, positions: list[int], count: int | None = None,
+             unit: str = "lines") -> None:
+        if positions or count:
+            self.skipped.setdefault(str(path), {}).setdefault(reason, Skip(unit=unit)).add(positions, count)
+
+    def warnings(self) -> list[str]:
+        """One line per file: '7 rows skipped (5 unparseable execution_start at lines 17, 42, 99, ...)'."""
+        return [f"{name}: {sum(s.count for s in reasons.values()):,} rows skipped ({_reasons(reasons)})"
+                for name, reasons in self.skipped.items()]
+
+
+def _reasons(reasons: dict[str, Skip]) -> str:
+    parts = []
+    for reason, skip in reasons.items():
+        where = ", ".join(f"{n:,}" for n in skip.where) + (", ..." if skip.count > len(skip.where) else "")
+        parts.append(f"{skip.count:,} {reason}" + (f" at {skip.unit} {where}" if skip.where else ""))
+    return "; ".join(parts)
+
+
+@dataclass
+class Cursor:
+    """Where a batch sits in its file, to name skipped rows by line (CSV,
+    counting the header as line 1) or by row (Parquet)."""
+
+    path: Path
+    unit: str  # "lines" or "rows"
+    before: int = 0  # usable rows of this file already seen
+    rejected: list[int] = field(default_factory=list)  # CSV records the parser refused
+
+    def positions(self, indexes) -> list[int]:
+        if self.unit == "rows":
+            return [self.before + int(i) + 1 for i in indexes]
+        return [_record_number(self.before + int(i), self.rejected) for i in indexes]
+
+
+def _record_number(k: int, rejected: list[int]) -> int:
+    """Line of the k-th (0-based) accepted record, given the refused ones."""
+    line = k + 2
+    for number in sorted(rejected):
+        if number <= line:
+            line += 1
+        else:
+            break
+    return line
+
+
+def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: ScanStats, cursor: Cursor):
+    """A table with int64 `ts` (UTC ns) and `fields`, only usable rows inside `window`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .timestamps import to_utc_ns
+
+    n = batch.num_rows
+    raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
+    ts = to_utc_ns(raw[schema.TIMESTAMP])
+    good = pc.is_valid(ts)
+    _skip_where(pc.invert(good), "unparseable execution_start", stats, cursor)
+    if window is not None:
+        inside = pc.and_(pc.greater_equal(ts, window[0]), pc.less(ts, window[1]))
+        good = pc.and_(good, pc.fill_null(inside, False))
+    for f in schema.INT_FIELDS:
+        if f in raw:
+            raw[f], bad = _checked_counts(raw[f])
+            _skip_where(pc.and_(good, bad), f"with {f} not a whole number >= 0", stats, cursor)
+            good = pc.and_(good, pc.invert(bad))
+    cursor.before += n
+    out = {"ts": ts}
+    for f in fields:
+        out[f] = raw.get(f, pa.nulls(n, pa.int64() if f in schema.INT_FIELDS else pa.string()))
+    table = pa.table(out).filter(good)
+    stats.rows += table.num_rows
+    return table
+
+
+def _decoded(column, stats: ScanStats, cursor: Cursor):
+    from .timestamps import decode_text
+
+    text, legacy = decode_text(column)
+    if legacy:
+        stats.notices[str(cursor.path)] = (
+            "some text is not UTF-8 and was read as Windows-1252; re-save the file as UTF-8 if that looks wrong")
+    return text
+
+
+def _checked_counts(column):
+    """(int64 counts, mask of values present but not whole numbers >= 0)."""
+    import pyarrow.compute as pc
+
+    from .timestamps import blank_to_null, whole_numbers
+
+    present = blank_to_null(column)
+    counts = whole_numbers(present)
+    bad = pc.and_(pc.is_valid(present), pc.is_null(counts))
+    return counts, bad
+
+
+def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor) -> None:
+    import pyarrow.compute as pc
+
+    count = pc.sum(mask).as_py() or 0
+    if count:
+        indexes = pc.indices_nonzero(mask).to_numpy()[:SHOWN_LINES]
+        stats.skip(cursor.path, reason, cursor.positions(indexes), count, cursor.unit)
