@@ -111,6 +111,11 @@ def test_latin1_export_is_decoded_and_said(logdir):
     assert "not UTF-8 and was read as Windows-1252" in result.stderr
 
 
+def test_latin1_header_says_how_to_fix_it(logdir):
+    (logdir / "a.csv").write_bytes("Exécution Start,vendor\n2026-11-15T10:00:00Z,V\n".encode("latin-1"))
+    assert_clean_error(run("days", "-l", str(logdir)), "a.csv: the header row is not UTF-8 text; save the file as UTF-8")
+
+
 def test_bom_crlf_and_quoted_commas_and_newlines(logdir):
     text = ("\ufeff" + HEADER + "\r\n"
             '2026-11-15T10:00:00Z,query,Tickets,1,"Acme, Inc.",,,"ops\r\nteam",5,192.0.2.1\r\n'
@@ -159,7 +164,7 @@ def test_parquet_bad_counts_are_named_by_row(logdir):
     write_parquet(logdir / "a.parquet", rows)
     result = run("totals", "-l", str(logdir), "--csv")
     assert result.stdout.splitlines()[-1].startswith("Grand total,,4,")
-    assert "1 rows skipped (1 with execution_ms not a whole number >= 0 at rows 4)" in result.stderr
+    assert "1 row skipped (1 with execution_ms not a whole number >= 0 at rows 4)" in result.stderr
 
 
 def test_evil_names_never_reach_the_terminal_as_markup_or_escapes(logdir):
@@ -234,3 +239,11 @@ def test_neutralise(text, expected):
     from apihourly.export import neutralise
 
     assert neutralise(text) == expected
+
+
+def test_malformed_row_that_is_not_utf8_is_a_clean_error(logdir):
+    text = HEADER.encode() + b"\n2026-11-15T10:00:00Z,query,Tickets,1,V,,,u,5,ip\n2026-11-15T10:01:00Z,\xff,x,1,V,,,u,5,ip,extra\n"
+    (logdir / "a.csv").write_bytes(text)
+    result = run("days", "-l", str(logdir))
+    assert_clean_error(result, "a.csv: a row with the wrong number of fields is not UTF-8 text")
+    assert "Exception ignored" not in result.stderr

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,10 +97,15 @@ def open_log(path: Path) -> LogFile:
     if fmt is None:
         raise LogFormatError(path, "not a log file; expected .csv, .csv.gz or .parquet")
     sniff_log(path, fmt)
+    refused: list[BaseException] = []
     try:
-        names, ts_type = _parquet_header(path) if fmt == "parquet" else (_csv_header(path), pa.binary())
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, EOFError) as exc:
-        raise LogFormatError(path, f"cannot be read as {fmt.upper()}: {_first_line(exc)}") from None
+        with _unraisable_into(refused):
+            names, ts_type = _parquet_header(path) if fmt == "parquet" else (_csv_header(path), pa.binary())
+    except UnicodeDecodeError:
+        raise LogFormatError(path, "the header row is not UTF-8 text; save the file as UTF-8 "
+                                   "(Excel: CSV UTF-8) and try again") from None
+    except (pa.ArrowInvalid, OSError, EOFError) as exc:
+        raise LogFormatError(path, _read_problem(exc, refused)) from None
     mapping, clashes = schema.match_columns(names)
     if clashes:
         field, cols = clashes[0]
@@ -132,6 +139,7 @@ def _csv_header(path: Path) -> list[str]:
 def sniff_log(path: Path, fmt: str) -> None:
     """Clear errors for the usual wrong files, before any parser sees them."""
     import gzip
+    import zlib
 
     if not os.access(path, os.R_OK):
         raise LogFormatError(path, "permission denied; make the file readable (chmod +r) or copy it")
@@ -145,7 +153,7 @@ def sniff_log(path: Path, fmt: str) -> None:
                 head = handle.read(4096)
     except PermissionError:
         raise LogFormatError(path, "permission denied; make the file readable (chmod +r) or copy it") from None
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise LogFormatError(path, f"cannot be read: {_first_line(exc)}; is it really gzipped CSV?") from None
     if not head:
         raise LogFormatError(path, "empty file; expected a header row and one call per row")
@@ -191,18 +199,42 @@ def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Ite
     wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS])]
     columns = {f: log.columns[f] for f in wanted if f in log.columns}
     cursor = Cursor(log.path, "lines" if log.format == "csv" else "rows")
-    batches = _csv_batches(log, columns, cursor, stats) if log.format == "csv" else _parquet_batches(log, columns, window)
     seen = 0
+    refused: list[BaseException] = []
     try:
-        for batch in batches:
-            seen += batch.num_rows
-            table = canonical(batch, columns, fields, window, stats, cursor)
-            if table.num_rows:
-                yield table
+        with _unraisable_into(refused):
+            csv = log.format == "csv"
+            batches = _csv_batches(log, columns, cursor, stats) if csv else _parquet_batches(log, columns, window)
+            for batch in batches:
+                seen += batch.num_rows
+                table = canonical(batch, columns, fields, window, stats, cursor)
+                if table.num_rows:
+                    yield table
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError, EOFError) as exc:
-        raise LogFormatError(log.path, f"cannot be read: {_first_line(exc)}") from None
+        raise LogFormatError(log.path, _read_problem(exc, refused)) from None
     if not seen and not cursor.rejected and window is None:
         stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
+
+
+def _read_problem(exc: BaseException, refused: list[BaseException]) -> str:
+    if any(isinstance(e, UnicodeDecodeError) for e in refused):
+        # pyarrow decodes a malformed row as UTF-8 before our handler can skip
+        # it; when that fails the row cannot be skipped, only named.
+        return (f"a row with the wrong number of fields is not UTF-8 text ({_first_line(exc)}); "
+                "fix or remove that row, or save the file as UTF-8")
+    return f"cannot be read: {_first_line(exc)}"
+
+
+@contextmanager
+def _unraisable_into(caught: list[BaseException]):
+    """Collect exceptions raised inside pyarrow's Python callbacks, which
+    Python would otherwise print as 'Exception ignored' tracebacks."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: caught.append(unraisable.exc_value)
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _parquet_batches(log: LogFile, columns: dict[str, str], window):

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .reports import APPROACHING_SHARE, Report
+from .rows import plural
 from .timeaxis import HourSlot, hour_label, repeated_wall_hours, to_ns
 
 OVER_STYLE = "bold white on red"
@@ -63,9 +64,9 @@ def _table(title: str, caption: str) -> Table:
 
 def caption(report: Report, extra: str = "") -> str:
     stats = report.stats
-    parts = [f"{stats.files:,} file{'s' * (stats.files != 1)}, {stats.rows:,} calls read"]
+    parts = [f"{plural(stats.files, 'file')}, {plural(stats.rows, 'call')} read"]
     if stats.skipped_rows:
-        parts[0] = (f"{stats.files:,} file{'s' * (stats.files != 1)}, {stats.read:,} rows read = "
+        parts[0] = (f"{plural(stats.files, 'file')}, {plural(stats.read, 'row')} read = "
                     f"{stats.rows:,} counted + {stats.skipped_rows:,} skipped")
     if report.day:
         parts.append(report.day.isoformat())

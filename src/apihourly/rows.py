@@ -50,8 +50,12 @@ class ScanStats:
 
     def warnings(self) -> list[str]:
         """One line per file: '7 rows skipped (5 unparseable execution_start at lines 17, 42, 99, ...)'."""
-        return [f"{name}: {sum(s.count for s in reasons.values()):,} rows skipped ({_reasons(reasons)})"
+        return [f"{name}: {plural(sum(s.count for s in reasons.values()), 'row')} skipped ({_reasons(reasons)})"
                 for name, reasons in self.skipped.items()]
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _reasons(reasons: dict[str, Skip]) -> str:
