@@ -77,6 +77,8 @@ def label_categories(frame, known: dict[str, schema.Category] | None = None) -> 
     cats = {t: schema.category_of(*t) for t in triples.itertuples(index=False, name=None)}
     if known is not None:
         labels = {cat: label for label, cat in known.items()}
+        for cat in cats.values():  # a file that grew since the day was counted
+            labels.setdefault(cat, cat.name)
     else:
         labels = schema.column_labels(set(cats.values()))
     keys = list(zip(*(frame[f] for f in schema.CATEGORY_FIELDS)))
