@@ -1,0 +1,326 @@
+"""`apihourly browse` driven headless with Textual's pilot."""
+
+import asyncio
+import csv
+import io
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import burst, call, utc, write_csv
+from fixtures import build_known_day
+
+from apihourly import export, reports
+from apihourly.browse.activity import ActivityScreen
+from apihourly.browse.app import BrowseApp
+from apihourly.browse.dates import DatesScreen
+from apihourly.browse.dialogs import ConfirmScreen, KeysScreen
+from apihourly.browse.session import Session
+from apihourly.browse.summary import SummaryScreen
+from apihourly.browse.table import ReportTable
+from apihourly.browse.totals import TotalsScreen
+from apihourly.load import LogSet
+from apihourly.render import OVER_STYLE
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = Path(__file__).parent / "snapshots" / "browse-summary-100x30.svg"
+UTC = ZoneInfo("UTC")
+DAY = date(2026, 11, 15)
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory):
+    return str(build_known_day(tmp_path_factory.mktemp("known")))
+
+
+def drive(logs, scenario, day=DAY, size=(100, 30), time_format="24h"):
+    """Run `scenario(app, pilot)` against a headless app on `logs`; the
+    app's notifications are kept in `app.said`."""
+    app = BrowseApp(Session([str(logs)], UTC, 10_000, time_format), day)
+    app.said, notify = [], app.notify
+    app.notify = lambda message, **kw: (app.said.append(message), notify(message, **kw))[1]
+
+    async def main():
+        async with app.run_test(size=size) as pilot:
+            await scenario(app, pilot)
+
+    asyncio.run(main())
+    return app
+
+
+async def settled(pilot, screen_type):
+    """The current screen once it is of `screen_type` and its report is shown."""
+    for _ in range(1_000):
+        screen = pilot.app.screen
+        if isinstance(screen, screen_type) and screen.ready:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.01)
+    raise AssertionError(f"{screen_type.__name__} did not load; on {pilot.app.screen!r}")
+
+
+def table_of(screen) -> ReportTable:
+    return screen.query_one(ReportTable)
+
+
+def cursor_cell(screen):
+    table = table_of(screen)
+    return table.get_cell_at(table.cursor_coordinate)
+
+
+def status(screen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+async def move_to(pilot, table, row, column):
+    await pilot.press(*["down"] * (row - table.cursor_row), *["right"] * (column - table.cursor_column))
+
+
+def test_over_limit_cell_opens_exactly_its_calls_sorts_and_goes_back(known):
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        grid = table_of(summary)
+        await move_to(pilot, grid, 14, 2)
+        cell = cursor_cell(summary)
+        assert (cell.plain, str(cell.style)) == ("10,001", OVER_STYLE)
+        await pilot.press("enter")
+        calls = await settled(pilot, ActivityScreen)
+        frame = calls.report.frame
+        assert len(frame) == 10_001
+        assert frame["Integration Name"].unique().tolist() == ["Datto RMM"]
+        assert frame["Threshold Exceeded"].all()
+        assert frame["Execution Start"].iloc[-1] == "2026-11-15T14:50:00.000+00:00"
+        table = table_of(calls)
+        assert table.row_count == 1_000  # the rest loads as you scroll
+        mark = table.get_cell_at(table.cursor_coordinate._replace(column=7))
+        assert (mark.plain, str(mark.style)) == ("✓", OVER_STYLE)
+        assert status(calls).startswith("10,001 calls, 10,001 over the limit (1,000 loaded, more as you scroll)")
+
+        await pilot.press(*["right"] * 5, "s", "s")  # Execution Start, descending
+        assert calls.sort_key == ("Execution Start", True)
+        first = [cell.plain for cell in table.get_row_at(0)]
+        assert first[5] == "14:50:00.000" and first[3] == "Datto RMM"
+        assert "sorted by Execution Start, descending" in status(calls)
+
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert table.row_count == 2_000
+
+        await pilot.press("escape")
+        back = await settled(pilot, SummaryScreen)
+        assert back is summary and (grid.cursor_row, grid.cursor_column) == (14, 2)
+
+    drive(known, scenario)
+
+
+def test_hour_cell_opens_every_call_of_that_hour_with_marks_per_integration(known):
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        await move_to(pilot, table_of(summary), 14, 0)
+        await pilot.press("enter")
+        calls = await settled(pilot, ActivityScreen)
+        frame = calls.report.frame
+        assert frame.groupby("Integration Name")["Threshold Exceeded"].agg(["size", "sum"]).to_dict("index") == {
+            "Acme": {"size": 3, "sum": 0}, "Acme (custom)": {"size": 2, "sum": 0},
+            "Datto RMM": {"size": 10_001, "sum": 10_001}}
+        assert status(calls).startswith("10,006 calls, 10,001 over the limit")
+        assert calls.export_name() == "apihourly-2026-11-15-activity-1400-all.csv"
+
+    drive(known, scenario)
+
+
+def test_a_zero_count_or_the_total_row_does_not_open_a_view(known):
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        await move_to(pilot, table_of(summary), 5, 1)
+        await pilot.press("enter")
+        await pilot.press("down", "down")
+        assert app.screen is summary
+        await move_to(pilot, table_of(summary), 24, 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is summary
+        assert app.said == ["No calls at 5 AM for Acme.", "The Total row adds up the day; press t for the totals view."]
+        assert table_of(summary).get_row_at(14)[0].plain == "2 PM"
+
+    drive(known, scenario, time_format="12h")
+
+
+def test_dates_list_opens_the_latest_date_and_escape_returns_to_it(known):
+    async def scenario(app, pilot):
+        dates = await settled(pilot, DatesScreen)
+        assert dates.report.frame["Date"].tolist() == ["2026-11-14", "2026-11-15"]
+        assert table_of(dates).cursor_row == 1 and dates.sub_title == "2026-11-15"
+        await pilot.press("up")
+        assert dates.sub_title == "2026-11-14"
+        await pilot.press("enter")
+        summary = await settled(pilot, SummaryScreen)
+        assert summary.day == date(2026, 11, 14) and int(summary.report.frame["Total calls"].sum()) == 6
+        await pilot.press("escape")
+        assert await settled(pilot, DatesScreen) is dates and table_of(dates).cursor_row == 0
+        await pilot.press("escape")  # nothing below the dates list
+        assert app.screen is dates
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, KeysScreen)
+        await pilot.press("escape")
+        assert app.screen is dates
+
+    drive(known, scenario, day=None)
+
+
+def test_totals_export_parses_back_as_the_cli_csv_and_asks_before_overwriting(known, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "apihourly-2026-11-15-totals.csv"
+    expected = io.StringIO()
+    export.write_csv(reports.totals(reports.Query(LogSet.open([known]), UTC), DAY), expected)
+
+    async def scenario(app, pilot):
+        await settled(pilot, SummaryScreen)
+        await pilot.press("t")
+        totals = await settled(pilot, TotalsScreen)
+        assert totals.report.frame["Integration"].tolist()[:2] == ["Datto RMM", "IT Glue"]
+        await pilot.press("e")
+        assert target.read_text(encoding="utf-8") == expected.getvalue()
+        target.write_text("old", encoding="utf-8")
+        await pilot.press("e")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert target.read_text(encoding="utf-8") == "old"
+        await pilot.press("e", "y")
+        await pilot.pause()
+        assert app.screen is totals
+
+    drive(known, scenario)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows[0] == {"Integration": "Datto RMM", "Kind": "vendor", "Calls": "10001",
+                       "Peak hour": "2026-11-15T14:00:00+00:00", "Peak hour calls": "10001", "Hours over limit": "1"}
+    assert rows[-1]["Integration"] == "Grand total" and rows[-1]["Calls"] == "17516"
+
+
+def test_sorted_activity_exports_in_the_order_shown_with_formulas_neutralised(logdir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_csv(logdir / "a.csv", [
+        call("2026-11-15T14:00:01Z", vendor="[red]Evil[/red]", api_user="=HYPERLINK(\"x\")", execution_ms=5),
+        call("2026-11-15T14:00:02Z", vendor="[red]Evil[/red]", api_user="bob", execution_ms=900),
+        call("2026-11-15T14:00:03Z", vendor="[red]Evil[/red]", api_user="+carol", execution_ms=40),
+    ])
+
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        assert [c.label.plain for c in table_of(summary).ordered_columns][1] == "[red]Evil[/red]"
+        await move_to(pilot, table_of(summary), 14, 1)
+        await pilot.press("enter")
+        calls = await settled(pilot, ActivityScreen)
+        assert table_of(calls).get_cell_at(table_of(calls).cursor_coordinate._replace(column=3)).plain == \
+            "[red]Evil[/red]"
+        await pilot.press(*["right"] * 6, "s", "s", "e")  # Execution Time (ms), descending
+
+    drive(logdir, scenario)
+    rows = list(csv.DictReader(open(tmp_path / "apihourly-2026-11-15-activity-1400-red-evil-red.csv")))
+    assert [(r["Resource / API User"], r["Execution Time (ms)"]) for r in rows] == [
+        ("bob", "900"), ("'+carol", "40"), ("'=HYPERLINK(\"x\")", "5")]
+
+
+def test_refresh_reads_a_new_file_and_keeps_the_cursor(logdir):
+    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 14), 7, vendor="Datto RMM"))
+
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        grid = table_of(summary)
+        await move_to(pilot, grid, 14, 1)
+        assert cursor_cell(summary).plain == "7"
+        write_csv(logdir / "b.csv", burst(utc(2026, 11, 15, 14, 30), 5, vendor="Datto RMM")
+                  + burst(utc(2026, 11, 15, 14), 2, vendor="Acme"))
+        await pilot.press("r")
+        await settled(pilot, SummaryScreen)
+        assert [c.key.value for c in grid.ordered_columns] == ["Hour", "Acme", "Datto RMM", "Total calls"]
+        assert (grid.cursor_row, grid.cursor_column) == (14, 2) and cursor_cell(summary).plain == "12"
+        assert summary.report.frame.at[14, "Total calls"] == 14
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert (grid.cursor_row, grid.cursor_column) == (14, 2) and grid.row_count == 25
+
+    drive(logdir, scenario)
+
+
+def test_refresh_in_the_calls_view_reloads_the_grid_below_it(logdir):
+    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 14), 3, vendor="V"))
+
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        await move_to(pilot, table_of(summary), 14, 1)
+        await pilot.press("enter")
+        calls = await settled(pilot, ActivityScreen)
+        write_csv(logdir / "b.csv", burst(utc(2026, 11, 15, 14, 5), 4, vendor="V"))
+        await pilot.press("r")
+        await pilot.pause(0.05)
+        calls = await settled(pilot, ActivityScreen)
+        assert len(calls.report.frame) == 7
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        summary = await settled(pilot, SummaryScreen)
+        assert cursor_cell(summary).plain == "7"
+
+    drive(logdir, scenario)
+
+
+def test_missing_logs_and_skipped_rows_are_shown_in_the_app(tmp_path, logdir):
+    async def no_logs(app, pilot):
+        dates = app.screen_stack[1]
+        for _ in range(200):
+            if "error" in status(dates):
+                break
+            await pilot.pause(0.01)
+        assert status(dates).splitlines() == [
+            f"error: no log files (.csv, .csv.gz, .parquet) found in {tmp_path / 'nowhere'}",
+            "hint: point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz or .parquet logs"]
+        assert app.is_running
+
+    drive(tmp_path / "nowhere", no_logs)
+
+    write_csv(logdir / "a.csv", [call("2026-11-15T14:00:00Z", vendor="V"), call("yesterday", vendor="V")])
+
+    async def skipped(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        assert str(summary.query_one("#notes").render()) == "warning: a.csv: unparseable execution_start: 1 rows skipped"
+
+    drive(logdir, skipped)
+
+
+def test_q_quits(known):
+    async def scenario(app, pilot):
+        await settled(pilot, SummaryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+    drive(known, scenario)
+
+
+def normalised_svg(svg: str) -> str:
+    # Rich names the SVG's CSS classes after a hash of the content; the hash
+    # is stable, but normalising keeps the comparison about what is drawn.
+    return re.sub(r"terminal-\d+", "terminal", svg)
+
+
+def test_summary_screen_matches_the_snapshot(tmp_path):
+    shots = []
+
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        await app.workers.wait_for_complete()  # the dates list below loads too
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        assert app.focused is table_of(summary)
+        shots.append(app.export_screenshot(title="apihourly browse --tz UTC --date 2026-11-16"))
+
+    drive(ROOT / "sample_logs", scenario, day=date(2026, 11, 16))
+    if os.environ.get("APIHOURLY_REGOLD"):
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(shots[0], encoding="utf-8")
+    actual = tmp_path / SNAPSHOT.name
+    actual.write_text(shots[0], encoding="utf-8")
+    assert normalised_svg(shots[0]) == normalised_svg(SNAPSHOT.read_text(encoding="utf-8")), f"see {actual}"
