@@ -5,6 +5,8 @@ import csv
 import io
 import os
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -324,3 +326,12 @@ def test_summary_screen_matches_the_snapshot(tmp_path):
     actual = tmp_path / SNAPSHOT.name
     actual.write_text(shots[0], encoding="utf-8")
     assert normalised_svg(shots[0]) == normalised_svg(SNAPSHOT.read_text(encoding="utf-8")), f"see {actual}"
+
+
+def test_help_imports_neither_textual_nor_pandas_nor_pyarrow():
+    code = ("import sys\nfrom apihourly.cli import main\nsys.argv = ['apihourly', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('textual', 'pandas', 'pyarrow') if m in sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+    assert "browse" in result.stdout
