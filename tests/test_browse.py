@@ -43,7 +43,13 @@ def drive(logs, scenario, day=DAY, size=(100, 30), time_format="24h"):
     app's notifications are kept in `app.said`."""
     app = BrowseApp(Session([str(logs)], UTC, 10_000, time_format), day)
     app.said, notify = [], app.notify
-    app.notify = lambda message, **kw: (app.said.append(message), notify(message, **kw))[1]
+
+    def said(message, **options):
+        assert options["markup"] is False, message  # notifications may quote log data
+        app.said.append(message)
+        notify(message, **options)
+
+    app.notify = said
 
     async def main():
         async with app.run_test(size=size) as pilot:
@@ -75,6 +81,14 @@ def cursor_cell(screen):
 
 def status(screen) -> str:
     return str(screen.query_one("#status").render())
+
+
+async def click_cell(pilot, table, row, column):
+    """Click the middle of a cell (in view, no fixed columns); row -1 is the header."""
+    widths = [c.get_render_width(table) for c in table.ordered_columns]
+    x = sum(widths[:column]) + widths[column] // 2 - int(table.scroll_x)
+    await pilot.click(table, offset=(x, row + 1 - int(table.scroll_y)))
+    await pilot.pause()
 
 
 async def move_to(pilot, table, row, column):
@@ -202,7 +216,7 @@ def test_totals_export_parses_back_as_the_cli_csv_and_asks_before_overwriting(kn
     assert rows[-1]["Integration"] == "Grand total" and rows[-1]["Calls"] == "17516"
 
 
-def test_sorted_activity_exports_in_the_order_shown_with_formulas_neutralised(logdir, tmp_path, monkeypatch):
+def test_clicks_open_and_sort_and_log_text_is_never_markup(logdir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_csv(logdir / "a.csv", [
         call("2026-11-15T14:00:01Z", vendor="[red]Evil[/red]", api_user="=HYPERLINK(\"x\")", execution_ms=5),
@@ -212,13 +226,20 @@ def test_sorted_activity_exports_in_the_order_shown_with_formulas_neutralised(lo
 
     async def scenario(app, pilot):
         summary = await settled(pilot, SummaryScreen)
-        assert [c.label.plain for c in table_of(summary).ordered_columns][1] == "[red]Evil[/red]"
-        await move_to(pilot, table_of(summary), 14, 1)
-        await pilot.press("enter")
+        grid = table_of(summary)
+        assert grid.ordered_columns[1].label.plain == "[red]Evil[/red]"
+        await click_cell(pilot, grid, 5, 1)
+        assert app.screen is summary and app.said == ["No calls at 05:00 for [red]Evil[/red]."]
+        await click_cell(pilot, grid, 14, 1)  # one click opens, as on the Autotask page
         calls = await settled(pilot, ActivityScreen)
-        assert table_of(calls).get_cell_at(table_of(calls).cursor_coordinate._replace(column=3)).plain == \
-            "[red]Evil[/red]"
-        await pilot.press(*["right"] * 6, "s", "s", "e")  # Execution Time (ms), descending
+        table = table_of(calls)
+        assert [table.get_row_at(i)[3].plain for i in range(3)] == ["[red]Evil[/red]"] * 3
+        await pilot.press(*["right"] * 6)  # brings the column into view
+        await click_cell(pilot, table, -1, 6)
+        await click_cell(pilot, table, -1, 6)  # Execution Time (ms), descending
+        assert calls.sort_key == ("Execution Time (ms)", True)
+        assert [table.get_row_at(i)[6].plain for i in range(3)] == ["900", "40", "5"]
+        await pilot.press("e")
 
     drive(logdir, scenario)
     rows = list(csv.DictReader(open(tmp_path / "apihourly-2026-11-15-activity-1400-red-evil-red.csv")))

@@ -122,7 +122,12 @@ class ReportScreen(Screen):
         message = Text(f"error: {exc}" + (f"\nhint: {hint}" if hint else ""))
         self.query_one("#status", Static).update(message)
         self.query_one("#status").add_class("error")
-        self.notify(str(exc), title="Could not load the report", severity="error")
+        self.say(str(exc), title="Could not load the report", severity="error")
+
+    def say(self, message: str, **options) -> None:
+        """A notification. Its text may hold log data (labels, paths), so it is
+        never read as markup."""
+        self.notify(message, markup=False, **options)
 
     def show(self, report: Report, generation: int) -> None:
         table = self.query_one(ReportTable)
@@ -249,7 +254,7 @@ class ReportScreen(Screen):
 
     def action_export(self) -> None:
         if self.report is None:
-            self.notify("Nothing to export yet.", severity="warning")
+            self.say("Nothing to export yet.", severity="warning")
             return
         path = Path.cwd() / self.export_name()
         if path.exists():
@@ -262,9 +267,9 @@ class ReportScreen(Screen):
         try:
             export.write_file(self.shown_report(), path)
         except OSError as exc:
-            self.notify(f"could not write {path}: {exc.strerror or exc}", severity="error")
+            self.say(f"could not write {path}: {exc.strerror or exc}", severity="error")
             return
-        self.notify(f"wrote {len(self.report.frame):,} rows to {path}", title="Exported")
+        self.say(f"wrote {len(self.report.frame):,} rows to {path}", title="Exported")
 
     def action_refresh(self) -> None:
         self.load(reopen=True)

@@ -55,7 +55,7 @@ class SummaryScreen(ReportScreen):
             return
         row, column = event.cell_key.row_key.value, event.cell_key.column_key.value
         if row.startswith("extra"):
-            self.notify("The Total row adds up the day; press t for the totals view.")
+            self.say("The Total row adds up the day; press t for the totals view.")
             return
         position = int(row)
         slot = self.report.slots[position]
@@ -63,6 +63,6 @@ class SummaryScreen(ReportScreen):
         calls = int(self.report.frame.at[position, category or "Total calls"])
         label = hour_labels(self.report.slots, self.session.time_format)[position]
         if not calls:
-            self.notify(f"No calls at {label}" + (f" for {category}." if category else "."))
+            self.say(f"No calls at {label}" + (f" for {category}." if category else "."))
             return
         self.app.push_screen(ActivityScreen(self.session, self.day, slot, category, label, calls))
