@@ -25,7 +25,7 @@ from .dialogs import ConfirmScreen
 from .session import Session
 from .table import ReportTable
 
-CHUNK = 1_000  # rows added to the table at a time: a 50,000-call hour must not freeze the app
+CHUNK = 500  # rows added at a time: ~140 ms of work, so the app never stalls longer (bench/)
 
 
 def slug(text: str) -> str:

@@ -33,17 +33,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 KEYS = """\
-Enter / click    open the date, count or hour under the cursor
-                 (an Hour or Total calls cell: every call of that hour)
-Escape           back, with the cursor where it was
-arrows, PgUp/Dn  move; the Hour column and the header stay in view
-ctrl+Home/End    first / last loaded row (long lists load as you scroll)
-s / click header sort by the column (again: descending)
-t                totals for the date
-e                export the table on screen to CSV in the current folder
-r                re-read the logs (grown and new files), keeping the cursor
-?                this list
-q                quit"""
+Enter / click      open the date, count or hour under the cursor
+                   (Hour or Total calls cell: every call of the hour)
+Escape             back, with the cursor where it was
+arrows, PgUp/PgDn  move; the Hour column and the header stay
+ctrl+Home/End      first / last loaded row (more load as you scroll)
+s, click a header  sort by that column (again: descending)
+t                  totals for the date
+e                  export the table on screen to CSV, current folder
+r                  re-read grown and new log files, keeping the cursor
+?                  this list
+q                  quit"""
 
 
 class KeysScreen(ModalScreen[None]):
