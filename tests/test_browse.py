@@ -219,11 +219,9 @@ def test_totals_export_parses_back_as_the_cli_csv_and_asks_before_overwriting(kn
 
 def test_clicks_open_and_sort_and_log_text_is_never_markup(logdir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write_csv(logdir / "a.csv", [
-        call("2026-11-15T14:00:01Z", vendor="[red]Evil[/red]", api_user="=HYPERLINK(\"x\")", execution_ms=5),
-        call("2026-11-15T14:00:02Z", vendor="[red]Evil[/red]", api_user="bob", execution_ms=900),
-        call("2026-11-15T14:00:03Z", vendor="[red]Evil[/red]", api_user="+carol", execution_ms=40),
-    ])
+    users = {"=HYPERLINK(\"x\")": 5, "Bob": 900, "+carol": 40, "alice": 60}
+    write_csv(logdir / "a.csv", [call(f"2026-11-15T14:00:0{i}Z", vendor="[red]Evil[/red]", api_user=user, execution_ms=ms)
+                                 for i, (user, ms) in enumerate(users.items())])
 
     async def scenario(app, pilot):
         summary = await settled(pilot, SummaryScreen)
@@ -234,18 +232,21 @@ def test_clicks_open_and_sort_and_log_text_is_never_markup(logdir, tmp_path, mon
         await click_cell(pilot, grid, 14, 1)  # one click opens, as on the Autotask page
         calls = await settled(pilot, ActivityScreen)
         table = table_of(calls)
-        assert [table.get_row_at(i)[3].plain for i in range(3)] == ["[red]Evil[/red]"] * 3
+        assert [table.get_row_at(i)[3].plain for i in range(4)] == ["[red]Evil[/red]"] * 4
+        await pilot.press(*["right"] * 4, "s")  # Resource / API User, ignoring case
+        assert [table.get_row_at(i)[4].plain for i in range(4)] == ["+carol", "=HYPERLINK(\"x\")", "alice", "Bob"]
+        await pilot.press(*["left"] * 4)
         await pilot.press(*["right"] * 6)  # brings the column into view
         await click_cell(pilot, table, -1, 6)
         await click_cell(pilot, table, -1, 6)  # Execution Time (ms), descending
         assert calls.sort_key == ("Execution Time (ms)", True)
-        assert [table.get_row_at(i)[6].plain for i in range(3)] == ["900", "40", "5"]
+        assert [table.get_row_at(i)[6].plain for i in range(4)] == ["900", "60", "40", "5"]
         await pilot.press("e")
 
     drive(logdir, scenario)
     rows = list(csv.DictReader(open(tmp_path / "apihourly-2026-11-15-activity-1400-red-evil-red.csv")))
     assert [(r["Resource / API User"], r["Execution Time (ms)"]) for r in rows] == [
-        ("bob", "900"), ("'+carol", "40"), ("'=HYPERLINK(\"x\")", "5")]
+        ("Bob", "900"), ("alice", "60"), ("'+carol", "40"), ("'=HYPERLINK(\"x\")", "5")]
 
 
 def test_refresh_reads_a_new_file_and_keeps_the_cursor(logdir):

@@ -236,13 +236,15 @@ class ReportScreen(Screen):
         self.show(self.report, self.generation)
 
     def _sorted_order(self) -> list[int]:
+        from pandas.api.types import is_string_dtype
+
         frame = self.report.frame
         body = len(frame) - self.PINNED_TAIL if len(frame) >= self.PINNED_TAIL else 0
         positions = list(range(body))
         if self.sort_key and self.sort_key[0] in frame.columns:
             column, descending = self.sort_key
             values = frame[column].iloc[:body].reset_index(drop=True)
-            key = (lambda s: s.str.casefold()) if values.dtype == object else None
+            key = (lambda s: s.str.casefold()) if is_string_dtype(values) else None  # bob next to Bob
             positions = values.sort_values(ascending=not descending, kind="stable", na_position="last",
                                            key=key).index.tolist()
         return positions + list(range(body, len(frame)))
