@@ -26,7 +26,7 @@ from apihourly.browse.summary import SummaryScreen
 from apihourly.browse.table import ReportTable
 from apihourly.browse.totals import TotalsScreen
 from apihourly.load import LogSet
-from apihourly.render import OVER_STYLE
+from apihourly.render import APPROACHING_STYLE, OVER_STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = Path(__file__).parent / "snapshots" / "browse-summary-100x30.svg"
@@ -39,10 +39,10 @@ def known(tmp_path_factory):
     return str(build_known_day(tmp_path_factory.mktemp("known")))
 
 
-def drive(logs, scenario, day=DAY, size=(100, 30), time_format="24h"):
+def drive(logs, scenario, day=DAY, size=(100, 30), time_format="24h", tz=UTC, threshold=10_000):
     """Run `scenario(app, pilot)` against a headless app on `logs`; the
     app's notifications are kept in `app.said`."""
-    app = BrowseApp(Session([str(logs)], UTC, 10_000, time_format), day)
+    app = BrowseApp(Session([str(logs)], tz, threshold, time_format), day)
     app.said, notify = [], app.notify
 
     def said(message, **options):
@@ -292,6 +292,28 @@ def test_refresh_in_the_calls_view_reloads_the_grid_below_it(logdir):
     drive(logdir, scenario)
 
 
+def test_second_one_oclock_of_a_fall_back_day_opens_its_own_calls(logdir):
+    write_csv(logdir / "dst.csv", burst(utc(2026, 11, 1, 5, 30), 4, vendor="V")    # 01:30 EDT
+              + burst(utc(2026, 11, 1, 6, 30), 5, vendor="V"))                    # 01:30 EST
+
+    async def scenario(app, pilot):
+        summary = await settled(pilot, SummaryScreen)
+        grid = table_of(summary)
+        assert grid.row_count == 26  # 25 hours and the sum row
+        assert [grid.get_row_at(i)[0].plain for i in (1, 2)] == ["01:00 (-04:00)", "01:00 (-05:00)"]
+        assert [(c.plain, str(c.style)) for c in (grid.get_row_at(1)[1], grid.get_row_at(2)[1])] == [
+            ("4", APPROACHING_STYLE), ("5", OVER_STYLE)]
+        await move_to(pilot, grid, 2, 1)
+        await pilot.press("enter")
+        calls = await settled(pilot, ActivityScreen)
+        assert calls.report.frame["Execution Start"].tolist() == [
+            f"2026-11-01T01:30:0{i}.000-05:00" for i in range(5)]
+        assert calls.report.frame["Threshold Exceeded"].all()
+        assert calls.export_name() == "apihourly-2026-11-01-activity-0100-v.csv"
+
+    drive(logdir, scenario, day=date(2026, 11, 1), tz=ZoneInfo("America/New_York"), threshold=4)
+
+
 def test_missing_logs_and_skipped_rows_are_shown_in_the_app(tmp_path, logdir):
     async def no_logs(app, pilot):
         dates = app.screen_stack[1]
@@ -305,6 +327,19 @@ def test_missing_logs_and_skipped_rows_are_shown_in_the_app(tmp_path, logdir):
         assert app.is_running
 
     drive(tmp_path / "nowhere", no_logs)
+
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "x.parquet").write_bytes(b"not parquet")
+
+    async def unreadable(app, pilot):
+        dates = app.screen_stack[1]
+        for _ in range(200):
+            if "error" in status(dates):
+                break
+            await pilot.pause(0.01)
+        assert status(dates).startswith(f"error: {tmp_path / 'broken' / 'x.parquet'}: cannot be read as PARQUET")
+
+    drive(tmp_path / "broken", unreadable, day=None)
 
     write_csv(logdir / "a.csv", [call("2026-11-15T14:00:00Z", vendor="V"), call("yesterday", vendor="V")])
 
