@@ -271,6 +271,23 @@ def test_refresh_reads_a_new_file_and_keeps_the_cursor(logdir):
     drive(logdir, scenario)
 
 
+def test_refresh_of_the_dates_keeps_the_cursor_on_the_same_date(logdir):
+    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 14), 2, vendor="V") + burst(utc(2026, 11, 16, 9), 1, vendor="V"))
+
+    async def scenario(app, pilot):
+        dates = await settled(pilot, DatesScreen)
+        await pilot.press("up")
+        assert dates.current_date() == "2026-11-15"
+        write_csv(logdir / "b.csv", burst(utc(2026, 11, 10, 8), 3, vendor="V"))
+        await pilot.press("r")
+        await pilot.pause(0.05)
+        await settled(pilot, DatesScreen)
+        assert dates.report.frame["Date"].tolist() == ["2026-11-10", "2026-11-15", "2026-11-16"]
+        assert table_of(dates).cursor_row == 1 and dates.current_date() == "2026-11-15"
+
+    drive(logdir, scenario, day=None)
+
+
 def test_refresh_in_the_calls_view_reloads_the_grid_below_it(logdir):
     write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 14), 3, vendor="V"))
 

@@ -64,6 +64,11 @@ class ReportScreen(Screen):
         """Cells of the frame rows at `positions`."""
         raise NotImplementedError
 
+    def row_key(self, position: int) -> str:
+        """The key of the row for frame row `position`: what the cursor stays
+        on across a refresh or a sort."""
+        return str(position)
+
     def extra_rows(self) -> list[list[Text]]:
         """Rows shown after every frame row (the summary's sum row)."""
         return []
@@ -170,7 +175,7 @@ class ReportScreen(Screen):
         if stop > self.loaded:
             positions = self.order[self.loaded:stop]
             for position, row in zip(positions, self.cells(positions)):
-                table.add_row(*self._justified(row), key=str(position))
+                table.add_row(*self._justified(row), key=self.row_key(position))
             self.loaded = stop
             if stop == len(self.order):
                 for i, row in enumerate(self.extra_rows()):

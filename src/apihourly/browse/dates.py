@@ -23,6 +23,9 @@ class DatesScreen(ReportScreen):
         rows = days_cells(self.report)
         return [rows[i] for i in positions]
 
+    def row_key(self, position: int) -> str:
+        return self.report.frame["Date"].iloc[position]  # a refresh may add earlier dates
+
     def heading(self) -> str:
         return "Days with API activity: Enter opens a date"
 
@@ -45,8 +48,7 @@ class DatesScreen(ReportScreen):
         table = self.query_one("ReportTable")
         if self.report is None or not table.row_count:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.report.frame["Date"].iloc[int(key)]
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def on_data_table_row_highlighted(self, _) -> None:
         self.sub_title = self.current_date() or ""
@@ -54,5 +56,4 @@ class DatesScreen(ReportScreen):
     def on_data_table_row_selected(self, event) -> None:
         from .summary import SummaryScreen
 
-        day = date.fromisoformat(self.report.frame["Date"].iloc[int(event.row_key.value)])
-        self.app.push_screen(SummaryScreen(self.session, day))
+        self.app.push_screen(SummaryScreen(self.session, date.fromisoformat(event.row_key.value)))
