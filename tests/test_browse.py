@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -220,8 +220,9 @@ def test_totals_export_parses_back_as_the_cli_csv_and_asks_before_overwriting(kn
 def test_clicks_open_and_sort_and_log_text_is_never_markup(logdir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     users = {"=HYPERLINK(\"x\")": 5, "Bob": 900, "+carol": 40, "alice": 60}
-    write_csv(logdir / "a.csv", [call(f"2026-11-15T14:00:0{i}Z", vendor="[red]Evil[/red]", api_user=user, execution_ms=ms)
-                                 for i, (user, ms) in enumerate(users.items())])
+    write_csv(logdir / "a.csv", [
+        call(f"2026-11-15T14:00:0{i}Z", vendor="[red]Evil[/red]", api_user=user, execution_ms=ms)
+        for i, (user, ms) in enumerate(users.items())])
 
     async def scenario(app, pilot):
         summary = await settled(pilot, SummaryScreen)
@@ -272,7 +273,8 @@ def test_refresh_reads_a_new_file_and_keeps_the_cursor(logdir):
 
 
 def test_refresh_of_the_dates_keeps_the_cursor_on_the_same_date(logdir):
-    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 14), 2, vendor="V") + burst(utc(2026, 11, 16, 9), 1, vendor="V"))
+    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 14), 2, vendor="V")
+              + burst(utc(2026, 11, 16, 9), 1, vendor="V"))
 
     async def scenario(app, pilot):
         dates = await settled(pilot, DatesScreen)
@@ -362,7 +364,8 @@ def test_missing_logs_and_skipped_rows_are_shown_in_the_app(tmp_path, logdir):
 
     async def skipped(app, pilot):
         summary = await settled(pilot, SummaryScreen)
-        assert str(summary.query_one("#notes").render()) == "warning: a.csv: unparseable execution_start: 1 rows skipped"
+        notes = str(summary.query_one("#notes").render())
+        assert notes == "warning: a.csv: unparseable execution_start: 1 rows skipped"
 
     drive(logdir, skipped)
 

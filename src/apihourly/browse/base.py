@@ -213,7 +213,8 @@ class ReportScreen(Screen):
         rows = len(self.report.frame)
         shown = f" ({self.loaded:,} loaded, more as you scroll)" if self.loaded < rows else ""
         order = f" · sorted by {self.sort_key[0]}{', descending' if self.sort_key[1] else ''}" if self.sort_key else ""
-        self.query_one("#status", Static).update(Text(f"{self.count_text(rows)}{shown}{order} · {caption(self.report)}"))
+        line = f"{self.count_text(rows)}{shown}{order} · {caption(self.report)}"
+        self.query_one("#status", Static).update(Text(line))
 
     def count_text(self, rows: int) -> str:
         return f"{rows:,} row{'s' * (rows != 1)}"
