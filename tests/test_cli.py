@@ -126,6 +126,8 @@ def test_missing_logs_is_one_line_error_naming_the_place(tmp_path):
     (["summary", "--threshold", "-1"], "--threshold"),
     (["activity", "--hour", "24", "--vendor", "x"], "--hour"),
     (["summary", "--time-format", "13h"], "--time-format"),
+    (["browse", "--tz", "Mars/Olympus"], "--tz"),
+    (["browse", "--date", "2026-13-01"], "--date"),
 ])
 def test_bad_option_values_are_usage_errors(known, args, option):
     result = run(*args, "--logs", known)

@@ -145,3 +145,19 @@ def test_a_30_minute_zone_buckets_by_local_hour(logdir):
     frame = reports.summary(Query(LogSet.open([str(logdir)]), ZoneInfo("Asia/Kolkata")), DAY).frame
     # 03:25-03:34 UTC is 08:55-09:04 IST: 5 calls at 08:xx, 5 at 09:xx
     assert frame["V"][8] == 5 and frame["V"][9] == 5
+
+
+def test_activity_of_every_category_marks_only_the_calls_of_the_category_over_the_limit(known):
+    frame = reports.activity(known, DAY, "14", None).frame
+    assert len(frame) == 10_006
+    assert frame.groupby("Integration Name")["Threshold Exceeded"].agg(["size", "all", "any"]).to_dict("index") == {
+        "Acme": {"size": 3, "all": False, "any": False},
+        "Acme (custom)": {"size": 2, "all": False, "any": False},
+        "Datto RMM": {"size": 10_001, "all": True, "any": True},
+    }
+    assert frame["Execution Start"].is_monotonic_increasing
+
+
+def test_activity_of_every_category_in_an_empty_hour_says_so(known):
+    with pytest.raises(NoSuchCell, match=r"^no calls at 2026-11-15T05:00:00\+00:00$"):
+        reports.activity(known, DAY, "5", None)

@@ -256,6 +256,33 @@ def days(
     _run(lambda: build(_query(logs, tz, threshold)), Output(csv, json, output, raw, strict=strict))
 
 
+@app.command()
+def browse(
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    time_format: TimeFormatOpt = TimeFormat.h24,
+) -> None:
+    """Explore the reports in a full-screen terminal app.
+
+    Pick a date, open any count (or hour) to see the calls behind it, sort
+    them, open totals (t), export the table on screen to CSV (e), re-read the
+    logs (r). ? lists the keys, q quits.
+
+    Example: apihourly browse --date 2026-11-15 --tz America/New_York
+    """
+    from .timeaxis import local_zone_name, parse_date, zone
+
+    try:
+        tz_info = zone(tz or local_zone_name())
+        day = parse_date(date) if date else None
+    except BadOption as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+    # Textual is imported here only, so the other commands stay fast.
+    from .browse.app import BrowseApp
+    from .browse.session import Session
+
+    BrowseApp(Session(_log_specs(logs), tz_info, threshold, time_format.value), day).run()
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"apihourly {__version__}")

@@ -87,54 +87,80 @@ def hour_labels(slots: tuple[HourSlot, ...], time_format: str) -> list[str]:
     return [hour_label(s, time_format, s.start.hour in twice) for s in slots]
 
 
-def _summary(report: Report, time_format: str, limit: int) -> Table:
+def summary_cells(report: Report, time_format: str) -> list[list[Text]]:
+    """One row of cells per hour: label, a count per category, Total calls."""
     frame, cats = report.frame, report.categories
-    table = _table(f"API activity by hour, {report.day}", caption(report))
-    table.add_column("Hour", no_wrap=True)
-    for label in [*cats, "Total calls"]:
-        table.add_column(safe_text(label), justify="right")
+    rows = []
     for label, (_, row) in zip(hour_labels(report.slots, time_format), frame.iterrows()):
         styles = [cell_style(int(row[c]), report.threshold) for c in cats]
         total_style = OVER_STYLE if OVER_STYLE in styles else ""
-        table.add_row(Text(label), *(number(row[c], s) for c, s in zip(cats, styles)),
-                      number(row["Total calls"], total_style))
+        rows.append([Text(label), *(number(row[c], s) for c, s in zip(cats, styles)),
+                     number(row["Total calls"], total_style)])
+    return rows
+
+
+def summary_sum_cells(report: Report) -> list[Text]:
+    sums = report.frame[[*report.categories, "Total calls"]].sum()
+    return [Text("Total", style=TOTAL_ROW_STYLE), *(number(v, TOTAL_ROW_STYLE) for v in sums)]
+
+
+def _summary(report: Report, time_format: str, limit: int) -> Table:
+    table = _table(f"API activity by hour, {report.day}", caption(report))
+    table.add_column("Hour", no_wrap=True)
+    for label in [*report.categories, "Total calls"]:
+        table.add_column(safe_text(label), justify="right")
+    for cells in summary_cells(report, time_format):
+        table.add_row(*cells)
     table.add_section()
-    sums = frame[[*cats, "Total calls"]].sum()
-    table.add_row(Text("Total", style=TOTAL_ROW_STYLE), *(number(v, TOTAL_ROW_STYLE) for v in sums))
+    table.add_row(*summary_sum_cells(report))
     return table
 
 
-def _iso_label(iso: str, slots: tuple[HourSlot, ...], time_format: str) -> str:
+def iso_hour_label(iso: str, slots: tuple[HourSlot, ...], time_format: str) -> str:
     if not iso:
         return ""
     labels = dict(zip((s.start_ns for s in slots), hour_labels(slots, time_format)))
     return labels.get(to_ns(datetime.fromisoformat(iso)), iso)
 
 
+def totals_cells(report: Report, time_format: str) -> list[list[Text]]:
+    """One row of cells per integration; the last (Grand total) row in bold."""
+    last = len(report.frame) - 1
+    rows = []
+    for i, row in enumerate(report.frame.itertuples(index=False)):
+        style = TOTAL_ROW_STYLE if i == last else ""
+        rows.append([
+            safe_text(row[0], style), safe_text(row[1], style), number(row[2], style),
+            Text(iso_hour_label(row[3], report.slots, time_format), style=style),
+            number(row[4], cell_style(row[4], report.threshold) or style),
+            number(row[5], OVER_STYLE if row[5] else style),
+        ])
+    return rows
+
+
 def _totals(report: Report, time_format: str, limit: int) -> Table:
     table = _table(f"Totals by integration, {report.day}", caption(report))
     for name in report.frame.columns:
         table.add_column(name, justify="right" if name not in ("Integration", "Kind") else "left")
-    last = len(report.frame) - 1
-    for i, row in enumerate(report.frame.itertuples(index=False)):
-        style = TOTAL_ROW_STYLE if i == last else ""
-        if i == last:
+    rows = totals_cells(report, time_format)
+    for i, cells in enumerate(rows):
+        if i == len(rows) - 1:
             table.add_section()
-        table.add_row(
-            safe_text(row[0], style), safe_text(row[1], style), number(row[2], style),
-            Text(_iso_label(row[3], report.slots, time_format), style=style),
-            number(row[4], cell_style(row[4], report.threshold) or style),
-            number(row[5], OVER_STYLE if row[5] else style),
-        )
+        table.add_row(*cells)
     return table
+
+
+def days_cells(report: Report) -> list[list[Text]]:
+    return [[Text(row[0]), number(row[1]), number(row[2]), number(row[3], OVER_STYLE if row[3] else "")]
+            for row in report.frame.itertuples(index=False)]
 
 
 def _days(report: Report, time_format: str, limit: int) -> Table:
     table = _table("Days with API activity", caption(report))
     for name in report.frame.columns:
         table.add_column(name, justify="left" if name == "Date" else "right")
-    for row in report.frame.itertuples(index=False):
-        table.add_row(Text(row[0]), number(row[1]), number(row[2]), number(row[3], OVER_STYLE if row[3] else ""))
+    for cells in days_cells(report):
+        table.add_row(*cells)
     return table
 
 
@@ -148,13 +174,18 @@ def _activity(report: Report, time_format: str, limit: int) -> Table:
         numeric = name in ("Request Return Count", "Execution Time (ms)", "Threshold Exceeded")
         table.add_column(_stacked(name), justify="right" if numeric else "left", overflow="fold",
                          no_wrap=name in ("Method", "Execution Start"))
-    for row in shown.itertuples(index=False):
-        table.add_row(
-            safe_text(row[0]), safe_text(row[1]), number(row[2]), safe_text(row[3]), safe_text(row[4]),
-            Text(_clock(row[5], time_format)), number(row[6]),
-            Text("✓", style=OVER_STYLE) if row[7] else Text(""), safe_text(row[8]),
-        )
+    for cells in activity_cells(shown, time_format):
+        table.add_row(*cells)
     return table
+
+
+def activity_cells(frame, time_format: str) -> list[list[Text]]:
+    """One row of cells per call of an activity frame (or a slice of one)."""
+    return [[
+        safe_text(row[0]), safe_text(row[1]), number(row[2]), safe_text(row[3]), safe_text(row[4]),
+        Text(clock(row[5], time_format)), number(row[6]),
+        Text("✓", style=OVER_STYLE) if row[7] else Text(""), safe_text(row[8]),
+    ] for row in frame.itertuples(index=False)]
 
 
 def _stacked(header: str) -> str:
@@ -166,7 +197,7 @@ def _stacked(header: str) -> str:
     return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
 
 
-def _clock(iso: str, time_format: str) -> str:
+def clock(iso: str, time_format: str) -> str:
     """Time of day with milliseconds; the date and offset are in the title."""
     moment = datetime.fromisoformat(iso)
     if time_format == "12h":

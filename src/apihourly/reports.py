@@ -186,22 +186,30 @@ def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]
     return [f"no activity on {day.isoformat()}" + (f"; nearest dates with activity: {near}" if near else "")]
 
 
-def activity(query: Query, day: date | None, hour: str, category: str) -> Report:
-    """The calls of one local hour and one category, by execution start."""
+def activity(query: Query, day: date | None, hour: str, category: str | None) -> Report:
+    """The calls of one local hour and one category (None: every category of
+    the hour, as when the Hour cell of the summary is picked), by execution start."""
     day, slot = resolve_hour(hour, day, query.tz, lambda: latest_day(query))
     counts, cats = _day_counts(query, day)
     in_hour = counts.frame[counts.frame["hour_ns"] == slot.start_ns]
     by_label = in_hour.groupby("category")["calls"].sum()
-    label = _match_label(category, by_label, slot)
+    if category is None:
+        labels = ordered_labels({label: cats[label] for label in by_label.index})
+        if not labels:
+            raise NoSuchCell(f"no calls at {slot.start.isoformat()}")
+    else:
+        labels = [_match_label(category, by_label, slot)]
     stats = ScanStats()
     rows = _hour_rows(query, slot, stats)
-    if not rows.empty:
+    if rows.empty:
+        rows["category"] = []
+    else:
         label_categories(rows, cats)
-        rows = rows[rows["category"] == label]
-    over = int(by_label[label]) > query.threshold
-    frame = _activity_frame(rows.sort_values("ts", kind="stable"), label, over, query.tz)
-    title = f"{label}, {slot.start.isoformat()}"
-    return Report("activity", frame, query.tz, query.threshold, stats, day, [label], (slot,), title=title)
+        rows = rows[rows["category"].isin(labels)]
+    over = {label: bool(by_label[label] > query.threshold) for label in labels}
+    frame = _activity_frame(rows.sort_values("ts", kind="stable"), over, query.tz)
+    title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
+    return Report("activity", frame, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
 
 
 def _match_label(wanted: str, by_label, slot: HourSlot) -> str:
@@ -237,7 +245,7 @@ def _plain_schema(table):
     ])
 
 
-def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo):
+def _activity_frame(rows, over: dict[str, bool], tz: ZoneInfo):
     import pandas as pd
 
     starts = pd.to_datetime(rows["ts"], unit="ns", utc=True).dt.tz_convert(tz)
@@ -245,11 +253,11 @@ def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo):
         "Method": _text(rows["method"]),
         "Entity": _text(rows["entity"]),
         "Request Return Count": _count(rows["return_count"]),
-        "Integration Name": label,
+        "Integration Name": rows["category"],
         "Resource / API User": _text(rows["api_user"]),
         "Execution Start": [t.isoformat(timespec="milliseconds") for t in starts],
         "Execution Time (ms)": _count(rows["execution_ms"]),
-        "Threshold Exceeded": over,
+        "Threshold Exceeded": rows["category"].map(over).astype(bool),
         "Client IP Address": _text(rows["client_ip"]),
     }, columns=list(ACTIVITY_COLUMNS)).reset_index(drop=True)
 

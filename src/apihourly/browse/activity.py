@@ -1,0 +1,43 @@
+"""The calls behind one summary cell (or every call of one hour)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..render import activity_cells
+from ..reports import activity
+from ..timeaxis import HourSlot
+from .base import ReportScreen, slug
+
+
+class ActivityScreen(ReportScreen):
+    def __init__(self, session, day: date, slot: HourSlot, category: str | None, hour_label: str,
+                 expected_calls: int) -> None:
+        super().__init__(session)
+        self.day, self.slot, self.category, self.hour_label = day, slot, category, hour_label
+        self.expected_calls = expected_calls  # as counted in the summary, for the loading message
+        self.sub_title = f"{day.isoformat()} {hour_label}"
+
+    def build(self, query):
+        return activity(query, self.day, self.slot.start.isoformat(), self.category)
+
+    def cells(self, positions):
+        # Cells are made per chunk: a 50,000-call hour would need 450,000 of them.
+        return activity_cells(self.report.frame.iloc[positions], self.session.time_format)
+
+    def heading(self) -> str:
+        who = self.category or "every integration"
+        return f"Calls of {who}, {self.day.isoformat()} {self.hour_label} ({self.slot.start.isoformat()})"
+
+    def load(self, reopen: bool = False) -> None:
+        super().load(reopen)
+        self.query_one("#status").update(f"loading {self.expected_calls:,} calls…")
+
+    def export_name(self) -> str:
+        who = slug(self.category) if self.category else "all"
+        return f"apihourly-{self.day.isoformat()}-activity-{self.slot.start:%H%M}-{who}.csv"
+
+    def count_text(self, rows: int) -> str:
+        over = int(self.report.frame["Threshold Exceeded"].sum())
+        marks = f", {over:,} over the limit" if over else ""
+        return f"{rows:,} call{'s' * (rows != 1)}{marks}"

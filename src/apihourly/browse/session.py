@@ -1,0 +1,43 @@
+"""What every screen of the app shares: the options and the opened logs."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from ..load import LogSet
+from ..reports import Query
+
+
+@dataclass
+class Session:
+    """The browse options, and the logs opened once per refresh.
+
+    `generation` grows at every (re)open, so a screen can tell that the logs
+    were re-read while it was hidden and reload when it is shown again.
+    """
+
+    specs: list[str]
+    tz: ZoneInfo
+    threshold: int
+    time_format: str = "24h"
+    query: Query | None = None
+    generation: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def reopen(self) -> Query:
+        """Find and open the log files again: files that grew, new files."""
+        with self._lock:
+            return self._open()
+
+    def current(self) -> Query:
+        # Screens load in worker threads; the lock keeps two first loads from
+        # opening the logs twice.
+        with self._lock:
+            return self.query if self.query is not None else self._open()
+
+    def _open(self) -> Query:
+        self.query = Query(LogSet.open(self.specs), self.tz, self.threshold)
+        self.generation += 1
+        return self.query
