@@ -97,13 +97,12 @@ def _csv_format(column_types: dict):
 def open_log(path: Path) -> LogFile:
     """Read a file's header and match its columns to the schema."""
     import pyarrow as pa
-    import pyarrow.dataset as ds
 
     fmt = log_format(path)
     if fmt is None:
         raise LogFormatError(path, "not a log file; expected .csv, .csv.gz or .parquet")
     try:
-        probe = ds.dataset(path, format="parquet" if fmt == "parquet" else _csv_format({}))
+        probe = _Probe(path, fmt)
         names = probe.schema.names
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
         raise LogFormatError(path, f"cannot be read as {fmt.upper()}: {_first_line(exc)}") from None
@@ -155,11 +154,15 @@ class LogSet:
              stats: ScanStats | None = None) -> Iterator:
         """Yield Arrow tables with an int64 `ts` column (UTC ns) and the given
         canonical fields (null where a file lacks one), rows inside `window`."""
+        from .parquet_scan import may_overlap
+
         fields = [f for f in fields if f != schema.TIMESTAMP]
         stats = stats if stats is not None else ScanStats()
-        stats.files += len(self.files)
-        for log in self.files:
-            yield from _scan_file(log, fields, window, stats)
+        files = [log for log in self.files if may_overlap(log.path, window)]
+        stats.files += len(files)
+        for log in files:
+            scan_one = _scan_parquet if log.format == "parquet" else _scan_file
+            yield from scan_one(log, fields, window, stats)
 
 
 def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
@@ -221,3 +224,34 @@ def _canonical(batch, log: LogFile, fields: list[str], window, stats: ScanStats)
     table = pa.table(cols).filter(keep)
     stats.rows += table.num_rows
     return table
+
+
+class _Probe:
+    """A file's schema without pyarrow.dataset for Parquet: that module
+    imports pandas, which costs more than a one-day report's whole read."""
+
+    def __init__(self, path: Path, fmt: str):
+        if fmt == "parquet":
+            from .parquet_scan import parquet_schema
+
+            self.schema = parquet_schema(path)
+        else:
+            import pyarrow.dataset as ds
+
+            self.schema = ds.dataset(path, format=_csv_format({})).schema
+
+
+def _scan_parquet(log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
+    """Like _scan_file, reading through pyarrow.parquet: row groups outside the
+    window are skipped by their statistics, category columns come as dictionaries."""
+    import pyarrow as pa
+
+    from .parquet_scan import read_batches
+
+    try:
+        for batch in read_batches(log, fields, window):
+            table = _canonical(batch, log, fields, window, stats)
+            if table.num_rows:
+                yield table
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
+        raise LogFormatError(log.path, f"cannot be read: {_first_line(exc)}") from None
