@@ -83,9 +83,11 @@ def _log_specs(logs: list[str] | None) -> list[str]:
 
 def _query(logs, tz, threshold):
     from .load import LogSet
+    from .parquet_scan import lean_memory_pool
     from .reports import Query
     from .timeaxis import local_zone_name, zone
 
+    lean_memory_pool()
     return Query(LogSet.open(_log_specs(logs)), zone(tz or local_zone_name()), threshold)
 
 

@@ -164,6 +164,20 @@ class LogSet:
             scan_one = _scan_parquet if log.format == "parquet" else _scan_file
             yield from scan_one(log, fields, window, stats)
 
+    def latest_ns(self) -> int | None:
+        """The latest call (UTC ns): from Parquet statistics where every row
+        group has them, else by reading the file's timestamps."""
+        from .parquet_scan import latest_ns
+
+        latest = None
+        for log in self.files:
+            top = latest_ns(log) if log.format == "parquet" else None
+            if top is None:
+                top = _max_ts(LogSet([log]).scan([]))
+            if top is not None:
+                latest = top if latest is None else max(latest, top)
+        return latest
+
 
 def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
     import pyarrow as pa
@@ -255,3 +269,10 @@ def _scan_parquet(log: LogFile, fields: list[str], window, stats: ScanStats) -> 
                 yield table
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
         raise LogFormatError(log.path, f"cannot be read: {_first_line(exc)}") from None
+
+
+def _max_ts(tables) -> int | None:
+    import pyarrow.compute as pc
+
+    tops = [pc.max(t.column("ts")).as_py() for t in tables]
+    return max(tops) if tops else None

@@ -24,6 +24,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def is_missing(value: object) -> bool:
     """None, NaN or pandas' NA."""
+    if isinstance(value, (int, str)):  # the common case, without importing pandas
+        return False
     import pandas as pd
 
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
@@ -79,13 +81,14 @@ def _summary(report: Report, time_format: str, limit: int) -> Table:
     table.add_column("Hour", no_wrap=True)
     for label in [*cats, "Total calls"]:
         table.add_column(safe_text(label), justify="right")
-    for label, (_, row) in zip(hour_labels(report.slots, time_format), frame.iterrows()):
-        styles = [cell_style(int(row[c]), report.threshold) for c in cats]
+    # Rows are (Hour, *categories, Total calls); read as tuples, not through pandas.
+    rows = [row[1:] for row in frame.itertuples(index=False, name=None)]
+    for label, row in zip(hour_labels(report.slots, time_format), rows):
+        styles = [cell_style(int(v), report.threshold) for v in row[:-1]]
         total_style = OVER_STYLE if OVER_STYLE in styles else ""
-        table.add_row(Text(label), *(number(row[c], s) for c, s in zip(cats, styles)),
-                      number(row["Total calls"], total_style))
+        table.add_row(Text(label), *(number(v, s) for v, s in zip(row, styles)), number(row[-1], total_style))
     table.add_section()
-    sums = frame[[*cats, "Total calls"]].sum()
+    sums = [sum(int(v) for v in column) for column in zip(*rows)] if rows else [0] * (len(cats) + 1)
     table.add_row(Text("Total", style=TOTAL_ROW_STYLE), *(number(v, TOTAL_ROW_STYLE) for v in sums))
     return table
 

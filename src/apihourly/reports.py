@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from . import schema
 from .aggregate import HourlyCounts, count_hourly
 from .errors import ApihourlyError, NoSuchCell
+from .grid import Grid
 from .hours import resolve_hour
 from .load import LogSet, ScanStats
 from .timeaxis import HourSlot, day_start, local_date, local_hour_axis, to_ns
@@ -56,12 +57,7 @@ def day_window(day: date, tz: ZoneInfo) -> tuple[int, int]:
 
 def latest_day(query: Query) -> date:
     """The latest local date with a call; what reports show by default."""
-    import pyarrow.compute as pc
-
-    latest = None
-    for table in query.logs.scan([]):
-        top = pc.max(table.column("ts")).as_py()
-        latest = top if latest is None or top > latest else latest
+    latest = query.logs.latest_ns()
     if latest is None:
         raise ApihourlyError(f"no calls with a readable execution_start in {query.logs.source}")
     return local_date(latest, query.tz)
@@ -106,16 +102,34 @@ def _pivot(frame, slots, labels):
 
 def summary(query: Query, day: date) -> Report:
     """Calls per local hour (rows) and integration category (columns)."""
-    counts, cats = _day_counts(query, day)
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz))
     slots = local_hour_axis(day, query.tz)
-    labels = ordered_labels(cats)
-    grid = _pivot(counts.frame, slots, labels)
-    grid["Total calls"] = grid.sum(axis=1).astype("int64")
-    grid.insert(0, "Hour", [slot.start.isoformat() for slot in slots])
-    report = Report("summary", grid.reset_index(drop=True), query.tz, query.threshold,
+    labels_of = _triple_labels(counts.counts)
+    labels = ordered_labels({label: schema.category_of(*t) for t, label in labels_of.items()})
+    grid = _plain_pivot(counts.counts, labels_of, slots, labels)
+    rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(slots, grid)]
+    report = Report("summary", Grid(["Hour", *labels, "Total calls"], rows), query.tz, query.threshold,
                     counts.stats, day, labels, slots)
     report.notes += _empty_day_notes(query, day, counts)
     return report
+
+
+def _triple_labels(counts: dict) -> dict[tuple[str, str, str], str]:
+    """The column label of every (vendor, integration, tracking id) counted."""
+    cats = {key[1:]: schema.category_of(*key[1:]) for key in counts}
+    labels = schema.column_labels(set(cats.values()))
+    return {triple: labels[cat] for triple, cat in cats.items()}
+
+
+def _plain_pivot(counts: dict, labels_of: dict, slots, labels: list[str]) -> list[list[int]]:
+    """Hours x labels as lists of ints, zero-filled, in axis order; the
+    summary's pivot without pandas."""
+    row_of = {slot.start_ns: i for i, slot in enumerate(slots)}
+    col_of = {label: j for j, label in enumerate(labels)}
+    grid = [[0] * len(labels) for _ in slots]
+    for (hour_ns, *triple), calls in counts.items():
+        grid[row_of[hour_ns]][col_of[labels_of[tuple(triple)]]] += calls
+    return grid
 
 
 def totals(query: Query, day: date) -> Report:
