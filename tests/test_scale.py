@@ -138,3 +138,17 @@ def test_help_and_version_import_neither_pandas_nor_pyarrow(flag):
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "typer" in modules
     assert not {m for m in modules if m.split(".")[0] in ("pandas", "pyarrow", "numpy")}
+
+
+def test_summary_of_parquet_logs_never_imports_pandas(logdir):
+    """pandas costs a one-day summary most of its run time; the counting path
+    moves numbers through Arrow buffers so pyarrow never loads it."""
+    rows = _calls(datetime(2026, 11, 14, tzinfo=timezone.utc), 2, timedelta(minutes=13))
+    write_parquet(logdir / "a.parquet", rows, row_group_size=10)
+    code = ("import sys; from apihourly.cli import main; sys.argv = ['apihourly', 'summary', '--logs', "
+            f"{str(logdir)!r}, '--tz', 'UTC', '--csv']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('pandas' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "False"
+    assert done.stdout.splitlines()[0].startswith("Hour,")
+    assert sum(int(line.rsplit(",", 1)[1]) for line in done.stdout.splitlines()[1:]) == 111

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from . import schema
+from .arrow_numpy import int_values
 from .load import LogSet, ScanStats
 from .timeaxis import hour_starts_ns, local_date
 
@@ -107,7 +108,7 @@ def _count_batch(batch, hours: HourStarts):
 
     if batch.num_rows == 0:
         return []
-    ts = batch.column(batch.schema.get_field_index("ts")).to_numpy()
+    ts = int_values(batch.column(batch.schema.get_field_index("ts")))
     hour = hours.index(ts)
     key = hour.astype(np.int64)
     texts = []
@@ -135,7 +136,6 @@ def _count_batch(batch, hours: HourStarts):
 def _codes(column):
     """Integer codes (numpy int64) and the text each stands for: trimmed, ''
     for missing. The last code is the missing value."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -147,5 +147,4 @@ def _codes(column):
     if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
         dictionary = dictionary.cast(pa.string())
     values = [v or "" for v in pc.utf8_trim_whitespace(dictionary).to_pylist()] + [""]
-    codes = pc.fill_null(column.indices, len(values) - 1).to_numpy().astype(np.int64)
-    return codes, values
+    return int_values(column.indices, null_as=len(values) - 1), values

@@ -260,11 +260,14 @@ def _scan_parquet(log: LogFile, fields: list[str], window, stats: ScanStats) -> 
     window are skipped by their statistics, category columns come as dictionaries."""
     import pyarrow as pa
 
+    from .arrow_numpy import int64_scalar
     from .parquet_scan import read_batches
 
+    # Arrow scalars, so comparing with them does not make pyarrow import pandas.
+    bounds = None if window is None else (int64_scalar(window[0]), int64_scalar(window[1]))
     try:
         for batch in read_batches(log, fields, window):
-            table = _canonical(batch, log, fields, window, stats)
+            table = _canonical(batch, log, fields, bounds, stats)
             if table.num_rows:
                 yield table
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
