@@ -19,7 +19,8 @@ class Grid:
         return len(self.rows)
 
     def itertuples(self, index: bool = True, name: str | None = "Pandas"):
-        if index or name is not None:
+        """Without the index, rows as plain tuples (whatever `name` says)."""
+        if index:
             return self.to_pandas().itertuples(index=index, name=name)
         return (tuple(row) for row in self.rows)
 

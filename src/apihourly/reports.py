@@ -134,24 +134,25 @@ def _plain_pivot(counts: dict, labels_of: dict, slots, labels: list[str]) -> lis
 
 def totals(query: Query, day: date) -> Report:
     """Calls per category for the day, most first, with a Grand total row."""
-    import pandas as pd
-
-    counts, cats = _day_counts(query, day)
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz))
     slots = local_hour_axis(day, query.tz)
-    grid = _pivot(counts.frame, slots, ordered_labels(cats))
-    rows = [_total_row(label, cats[label].kind, grid[label], slots, query.threshold) for label in grid]
+    labels_of = _triple_labels(counts.counts)
+    cats = {label: schema.category_of(*t) for t, label in labels_of.items()}
+    labels = ordered_labels(cats)
+    grid = _plain_pivot(counts.counts, labels_of, slots, labels)
+    rows = [_total_row(label, cats[label].kind, [hour[j] for hour in grid], slots, query.threshold)
+            for j, label in enumerate(labels)]
     rows.sort(key=lambda r: (-r["Calls"], r["Integration"].casefold(), r["Integration"]))
-    over_any = (grid > query.threshold).any(axis=1)
-    grand = _total_row("Grand total", "", grid.sum(axis=1), slots, query.threshold)
-    grand["Hours over limit"] = int(over_any.sum())
-    frame = pd.DataFrame(rows + [grand], columns=list(grand))
+    grand = _total_row("Grand total", "", [sum(hour) for hour in grid], slots, query.threshold)
+    grand["Hours over limit"] = sum(any(v > query.threshold for v in hour) for hour in grid)
+    frame = Grid(list(grand), [list(r.values()) for r in rows + [grand]])
     report = Report("totals", frame, query.tz, query.threshold, counts.stats, day, slots=slots)
     report.notes += _empty_day_notes(query, day, counts)
     return report
 
 
-def _total_row(label: str, kind: str, hourly, slots, threshold: int) -> dict:
-    values = hourly.tolist()
+def _total_row(label: str, kind: str, hourly: list[int], slots, threshold: int) -> dict:
+    values = list(hourly)
     peak = max(range(len(values)), key=lambda i: (values[i], -i)) if values else 0
     busy = values[peak] > 0 if values else False
     return {
@@ -166,26 +167,30 @@ def _total_row(label: str, kind: str, hourly, slots, threshold: int) -> dict:
 
 def days(query: Query) -> Report:
     """One row per local date with calls: calls, integrations, hours over limit."""
-    import pandas as pd
-
     counts = count_hourly(query.logs, query.tz)
-    frame = counts.frame
-    label_categories(frame)
-    frame["Date"] = [local_date(ns, query.tz).isoformat() for ns in frame["hour_ns"]]
-    per_hour = frame.groupby(["Date", "hour_ns", "category"], sort=False)["calls"].sum()
-    over = (per_hour > query.threshold).groupby(level=["Date", "hour_ns"]).any()
-    table = pd.DataFrame({
-        "Calls": frame.groupby("Date")["calls"].sum(),
-        "Integrations": frame.groupby("Date")["category"].nunique(),
-        "Hours over limit": over.groupby(level="Date").sum(),
-    }).sort_index()
-    table = table.astype("int64").rename_axis("Date").reset_index()
-    return Report("days", table, query.tz, query.threshold, counts.stats)
+    labels_of = _triple_labels(counts.counts)
+    dates: dict[int, str] = {}
+    per_hour: dict[tuple[str, int], dict[str, int]] = {}  # (date, hour) -> label -> calls
+    for (hour_ns, *triple), calls in counts.counts.items():
+        if hour_ns not in dates:
+            dates[hour_ns] = local_date(hour_ns, query.tz).isoformat()
+        cell = per_hour.setdefault((dates[hour_ns], hour_ns), {})
+        label = labels_of[tuple(triple)]
+        cell[label] = cell.get(label, 0) + calls
+    table: dict[str, list] = {}  # date -> [calls, labels, hours over]
+    for (day_text, _), cell in per_hour.items():
+        row = table.setdefault(day_text, [0, set(), 0])
+        row[0] += sum(cell.values())
+        row[1].update(cell)
+        row[2] += any(n > query.threshold for n in cell.values())
+    rows = [[d, calls, len(labels), over] for d, (calls, labels, over) in sorted(table.items())]
+    return Report("days", Grid(["Date", "Calls", "Integrations", "Hours over limit"], rows),
+                  query.tz, query.threshold, counts.stats)
 
 
 def activity_days(query: Query) -> list[date]:
     counts = count_hourly(query.logs, query.tz)
-    return sorted({local_date(ns, query.tz) for ns in counts.frame["hour_ns"]})
+    return sorted({local_date(key[0], query.tz) for key in counts.counts})
 
 
 def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]:
