@@ -3,6 +3,7 @@ batch by batch, so memory holds partial counts and never the whole log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -52,11 +53,52 @@ def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = No
     stats = ScanStats()
     counts: dict[tuple[int, str, str, str], int] = {}
     hours = HourStarts(tz)
-    for table in logs.scan(schema.CATEGORY_FIELDS, window, stats):
+    for table in read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats)):
         for batch in table.to_batches():
             for key, calls in _count_batch(batch, hours):
                 counts[key] = counts.get(key, 0) + calls
     return HourlyCounts(counts, stats)
+
+
+def read_ahead(tables: Iterator, depth: int = 2) -> Iterator:
+    """The same tables, read by a second thread while this one counts.
+
+    Decoding Parquet and counting both release the GIL for most of their
+    time, so on two cores reading overlaps counting; at most `depth` tables
+    wait in between, so memory stays bounded.
+    """
+    import queue
+    import threading
+
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for table in tables:
+                if stop.is_set():
+                    return
+                waiting.put(table)
+            waiting.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            waiting.put(exc)
+
+    worker = threading.Thread(target=produce, name="apihourly-read", daemon=True)
+    worker.start()
+    try:
+        while (item := waiting.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                waiting.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
 
 
 class HourStarts:

@@ -21,7 +21,7 @@ from . import schema
 # Columns with few distinct values: read as dictionaries, so a batch holds
 # small integer codes and each distinct string once.
 DICTIONARY_FIELDS = ("vendor", "integration", "tracking_id", "method", "entity", "api_user", "client_ip")
-BATCH_ROWS = 1 << 18  # bounds memory per batch; big enough that per-batch overhead is noise
+BATCH_ROWS = 1 << 16  # bounds memory per batch; big enough that per-batch overhead is noise
 _UNIT_NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
 _DAY_NS = 86_400 * 1_000_000_000
@@ -120,7 +120,8 @@ def read_batches(log, fields: list[str], window: tuple[int, int] | None) -> Iter
 
     present = {f: log.columns[f] for f in fields if f in log.columns}
     names = [log.columns[schema.TIMESTAMP], *present.values()]
-    file = pq.ParquetFile(log.path, read_dictionary=[c for f, c in present.items() if f in DICTIONARY_FIELDS])
+    file = pq.ParquetFile(log.path, read_dictionary=[c for f, c in present.items() if f in DICTIONARY_FIELDS],
+                          pre_buffer=False)
     groups = list(range(file.num_row_groups))
     if pa.types.is_timestamp(log.timestamp_type):
         column = _leaf_index(file.metadata, names[0])
