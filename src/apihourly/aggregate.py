@@ -3,7 +3,7 @@ batch by batch, so memory holds partial counts and never the whole log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -44,19 +44,28 @@ class HourlyCounts:
         return self._frame
 
 
-def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None) -> HourlyCounts:
+def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None,
+                 progress: Callable[..., None] | None = None) -> HourlyCounts:
     """Scan the logs (inside `window`, UTC ns) and count calls per local hour.
 
     Memory holds one batch and the running counts (hours x categories), never
     the log: each batch is counted and added in before the next is read.
+    `progress(calls_read)` is called after each batch, and
+    `progress(calls_read, finished=True)` at the end.
     """
     stats = ScanStats()
     counts: dict[tuple[int, str, str, str], int] = {}
     hours = HourStarts(tz)
-    for table in read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats)):
-        for batch in table.to_batches():
-            for key, calls in _count_batch(batch, hours):
-                counts[key] = counts.get(key, 0) + calls
+    try:
+        for table in read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats)):
+            for batch in table.to_batches():
+                for key, calls in _count_batch(batch, hours):
+                    counts[key] = counts.get(key, 0) + calls
+            if progress:
+                progress(stats.rows)
+    finally:
+        if progress:
+            progress(stats.rows, finished=True)
     return HourlyCounts(counts, stats)
 
 

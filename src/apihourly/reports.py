@@ -3,6 +3,7 @@ what a renderer needs to know) out. Nothing here prints."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ class Query:
     logs: LogSet
     tz: ZoneInfo
     threshold: int = DEFAULT_THRESHOLD
+    progress: Callable[..., None] | None = None  # told the calls read so far; see count_hourly
 
 
 @dataclass
@@ -85,7 +87,7 @@ def ordered_labels(categories: dict[str, schema.Category]) -> list[str]:
 
 
 def _day_counts(query: Query, day: date) -> tuple[HourlyCounts, dict[str, schema.Category]]:
-    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz))
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     return counts, label_categories(counts.frame)
 
 
@@ -102,7 +104,7 @@ def _pivot(frame, slots, labels):
 
 def summary(query: Query, day: date) -> Report:
     """Calls per local hour (rows) and integration category (columns)."""
-    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz))
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     slots = local_hour_axis(day, query.tz)
     labels_of = _triple_labels(counts.counts)
     labels = ordered_labels({label: schema.category_of(*t) for t, label in labels_of.items()})
@@ -134,7 +136,7 @@ def _plain_pivot(counts: dict, labels_of: dict, slots, labels: list[str]) -> lis
 
 def totals(query: Query, day: date) -> Report:
     """Calls per category for the day, most first, with a Grand total row."""
-    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz))
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     slots = local_hour_axis(day, query.tz)
     labels_of = _triple_labels(counts.counts)
     cats = {label: schema.category_of(*t) for t, label in labels_of.items()}
@@ -167,7 +169,7 @@ def _total_row(label: str, kind: str, hourly: list[int], slots, threshold: int) 
 
 def days(query: Query) -> Report:
     """One row per local date with calls: calls, integrations, hours over limit."""
-    counts = count_hourly(query.logs, query.tz)
+    counts = count_hourly(query.logs, query.tz, progress=query.progress)
     labels_of = _triple_labels(counts.counts)
     dates: dict[int, str] = {}
     per_hour: dict[tuple[str, int], dict[str, int]] = {}  # (date, hour) -> label -> calls
@@ -189,7 +191,7 @@ def days(query: Query) -> Report:
 
 
 def activity_days(query: Query) -> list[date]:
-    counts = count_hourly(query.logs, query.tz)
+    counts = count_hourly(query.logs, query.tz, progress=query.progress)
     return sorted({local_date(key[0], query.tz) for key in counts.counts})
 
 
