@@ -199,3 +199,25 @@ def _codes(column):
         dictionary = dictionary.cast(pa.string())
     values = [v or "" for v in pc.utf8_trim_whitespace(dictionary).to_pylist()] + [""]
     return int_values(column.indices, null_as=len(values) - 1), values
+
+
+def category_mask(batch, triples: set[tuple[str, str, str]]):
+    """A NumPy mask of the rows whose (vendor, integration, tracking id),
+    trimmed, is one of `triples`; decided once per distinct code combination."""
+    import numpy as np
+
+    key = np.zeros(batch.num_rows, dtype=np.int64)
+    texts = []
+    for name in schema.CATEGORY_FIELDS:
+        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
+        key = key * len(values) + codes
+        texts.append(values)
+    good = []
+    for k in np.unique(key).tolist():
+        parts, rest = [], k
+        for values in reversed(texts):
+            rest, code = divmod(rest, len(values))
+            parts.append(values[code])
+        if tuple(reversed(parts)) in triples:
+            good.append(k)
+    return np.isin(key, np.asarray(good, dtype=np.int64))

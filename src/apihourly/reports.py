@@ -14,7 +14,7 @@ from .errors import ApihourlyError, NoSuchCell
 from .grid import Grid
 from .hours import resolve_hour
 from .load import LogSet, ScanStats
-from .timeaxis import HourSlot, day_start, local_date, local_hour_axis, to_ns
+from .timeaxis import HourSlot, day_start, from_ns, local_date, local_hour_axis, to_ns
 
 DEFAULT_THRESHOLD = 10_000
 APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of the threshold
@@ -65,41 +65,8 @@ def latest_day(query: Query) -> date:
     return local_date(latest, query.tz)
 
 
-def label_categories(frame, known: dict[str, schema.Category] | None = None) -> dict[str, schema.Category]:
-    """Add a `category` label column to a frame with vendor/integration/tracking_id.
-
-    Labels depend on which categories are present (collisions get suffixes),
-    so a part of a day is labelled with the day's `known` labels.
-    """
-    triples = frame[list(schema.CATEGORY_FIELDS)].drop_duplicates()
-    cats = {t: schema.category_of(*t) for t in triples.itertuples(index=False, name=None)}
-    if known is not None:
-        labels = {cat: label for label, cat in known.items()}
-    else:
-        labels = schema.column_labels(set(cats.values()))
-    keys = list(zip(*(frame[f] for f in schema.CATEGORY_FIELDS)))
-    frame["category"] = [labels[cats[k]] for k in keys]
-    return {labels[c]: c for c in cats.values()}
-
-
 def ordered_labels(categories: dict[str, schema.Category]) -> list[str]:
     return sorted(categories, key=lambda label: categories[label].sort_key)
-
-
-def _day_counts(query: Query, day: date) -> tuple[HourlyCounts, dict[str, schema.Category]]:
-    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
-    return counts, label_categories(counts.frame)
-
-
-def _pivot(frame, slots, labels):
-    """Hours x categories, zero-filled, in axis order."""
-    import pandas as pd
-
-    index = [slot.start_ns for slot in slots]
-    if frame.empty:
-        return pd.DataFrame(0, index=index, columns=labels, dtype="int64")
-    table = frame.pivot_table(index="hour_ns", columns="category", values="calls", aggfunc="sum")
-    return table.reindex(index=index, columns=labels).fillna(0).astype("int64")
 
 
 def summary(query: Query, day: date) -> Report:
@@ -108,7 +75,7 @@ def summary(query: Query, day: date) -> Report:
     slots = local_hour_axis(day, query.tz)
     labels_of = _triple_labels(counts.counts)
     labels = ordered_labels({label: schema.category_of(*t) for t, label in labels_of.items()})
-    grid = _plain_pivot(counts.counts, labels_of, slots, labels)
+    grid = _pivot(counts.counts, labels_of, slots, labels)
     rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(slots, grid)]
     report = Report("summary", Grid(["Hour", *labels, "Total calls"], rows), query.tz, query.threshold,
                     counts.stats, day, labels, slots)
@@ -123,7 +90,7 @@ def _triple_labels(counts: dict) -> dict[tuple[str, str, str], str]:
     return {triple: labels[cat] for triple, cat in cats.items()}
 
 
-def _plain_pivot(counts: dict, labels_of: dict, slots, labels: list[str]) -> list[list[int]]:
+def _pivot(counts: dict, labels_of: dict, slots, labels: list[str]) -> list[list[int]]:
     """Hours x labels as lists of ints, zero-filled, in axis order; the
     summary's pivot without pandas."""
     row_of = {slot.start_ns: i for i, slot in enumerate(slots)}
@@ -141,7 +108,7 @@ def totals(query: Query, day: date) -> Report:
     labels_of = _triple_labels(counts.counts)
     cats = {label: schema.category_of(*t) for t, label in labels_of.items()}
     labels = ordered_labels(cats)
-    grid = _plain_pivot(counts.counts, labels_of, slots, labels)
+    grid = _pivot(counts.counts, labels_of, slots, labels)
     rows = [_total_row(label, cats[label].kind, [hour[j] for hour in grid], slots, query.threshold)
             for j, label in enumerate(labels)]
     rows.sort(key=lambda r: (-r["Calls"], r["Integration"].casefold(), r["Integration"]))
@@ -208,42 +175,48 @@ def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]
 def activity(query: Query, day: date | None, hour: str, category: str) -> Report:
     """The calls of one local hour and one category, by execution start."""
     day, slot = resolve_hour(hour, day, query.tz, lambda: latest_day(query))
-    counts, cats = _day_counts(query, day)
-    in_hour = counts.frame[counts.frame["hour_ns"] == slot.start_ns]
-    by_label = in_hour.groupby("category")["calls"].sum()
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
+    labels_of = _triple_labels(counts.counts)  # the day's labels, as in its summary
+    by_label: dict[str, int] = {}
+    for (hour_ns, *triple), calls in counts.counts.items():
+        if hour_ns == slot.start_ns:
+            label = labels_of[tuple(triple)]
+            by_label[label] = by_label.get(label, 0) + calls
     label = _match_label(category, by_label, slot)
     stats = ScanStats()
-    rows = _hour_rows(query, slot, stats)
-    if not rows.empty:
-        label_categories(rows, cats)
-        rows = rows[rows["category"] == label]
-    over = int(by_label[label]) > query.threshold
-    frame = _activity_frame(rows.sort_values("ts", kind="stable"), label, over, query.tz)
+    rows = _hour_rows(query, slot, stats, {t for t, lab in labels_of.items() if lab == label})
+    over = by_label[label] > query.threshold
+    frame = _activity_frame(rows.sort_values("ts", kind="stable"), label, over, query.tz, slot)
     title = f"{label}, {slot.start.isoformat()}"
     return Report("activity", frame, query.tz, query.threshold, stats, day, [label], (slot,), title=title)
 
 
-def _match_label(wanted: str, by_label, slot: HourSlot) -> str:
-    for label in by_label.index:
+def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
+    for label in by_label:
         if label.casefold() == wanted.strip().casefold():
             return label
-    have = ", ".join(f"{lab} ({n:,})" for lab, n in by_label.sort_values(ascending=False).items())
+    busiest = sorted(sorted(by_label.items()), key=lambda item: -item[1])
+    have = ", ".join(f"{lab} ({n:,})" for lab, n in busiest)
     where = f"at {slot.start.isoformat()}"
     raise NoSuchCell(f"no calls for {wanted!r} {where}; " + (f"integrations with calls: {have}" if have else "that hour has no calls"))
 
 
-def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats):
+def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats, triples: set[tuple[str, str, str]]):
+    """The hour's calls of the given categories; other categories are dropped
+    in Arrow, before anything becomes a pandas row."""
     import pandas as pd
     import pyarrow as pa
 
+    from .aggregate import category_mask
+
     fields = [f for f in schema.ALL_FIELDS if f != schema.TIMESTAMP]
-    tables = list(query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats))
+    tables = []
+    for table in query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats):
+        for batch in table.to_batches():
+            tables.append(pa.Table.from_batches([batch.filter(pa.array(category_mask(batch, triples)))]))
     if not tables:
         return pd.DataFrame(columns=["ts", *fields])
-    frame = pa.concat_tables([t.cast(_plain_schema(t)) for t in tables]).to_pandas()
-    for f in schema.CATEGORY_FIELDS:
-        frame[f] = frame[f].fillna("").astype(str).str.strip()
-    return frame
+    return pa.concat_tables([t.cast(_plain_schema(t)) for t in tables]).to_pandas()
 
 
 def _plain_schema(table):
@@ -256,21 +229,37 @@ def _plain_schema(table):
     ])
 
 
-def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo):
+def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo, slot: HourSlot):
     import pandas as pd
 
-    starts = pd.to_datetime(rows["ts"], unit="ns", utc=True).dt.tz_convert(tz)
     return pd.DataFrame({
         "Method": _text(rows["method"]),
         "Entity": _text(rows["entity"]),
         "Request Return Count": _count(rows["return_count"]),
         "Integration Name": label,
         "Resource / API User": _text(rows["api_user"]),
-        "Execution Start": [t.isoformat(timespec="milliseconds") for t in starts],
+        "Execution Start": _local_iso(rows["ts"], tz, slot),
         "Execution Time (ms)": _count(rows["execution_ms"]),
         "Threshold Exceeded": over,
         "Client IP Address": _text(rows["client_ip"]),
     }, columns=list(ACTIVITY_COLUMNS)).reset_index(drop=True)
+
+
+def _local_iso(ts, tz: ZoneInfo, slot: HourSlot) -> list[str]:
+    """ISO local times with milliseconds and offset, as datetime.isoformat
+    writes them. An hour has one UTC offset, so all but the rare hour that
+    holds an offset change are shifted and formatted at once."""
+    import numpy as np
+    import pandas as pd
+
+    offset = slot.start.utcoffset()
+    if from_ns(slot.end_ns - 1, tz).utcoffset() != offset:
+        local = pd.to_datetime(ts, unit="ns", utc=True).dt.tz_convert(tz)
+        return [t.isoformat(timespec="milliseconds") for t in local]
+    shift = int(offset.total_seconds()) * 1_000_000_000
+    wall = (ts.to_numpy(dtype=np.int64) + shift).astype("datetime64[ns]")
+    suffix = slot.start.isoformat()[19:]  # '+05:30'
+    return [text + suffix for text in np.datetime_as_string(wall, unit="ms").tolist()]
 
 
 def _text(series):
