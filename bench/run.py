@@ -5,7 +5,9 @@
     python bench/run.py --only csv   # cases whose name contains 'csv'
 
 Every tool runs as its own process, timed from start to exit (imports
-included); peak memory is that process's max RSS from os.wait4. Each tool's
+included); peak memory is that process's max RSS from os.wait4 (this script
+imports nothing heavy, since Linux counts the parent's RSS at fork in the
+child's maximum). Each tool's
 answer is parsed into the same shape and compared with apihourly's; a
 disagreement is printed and makes the exit status 1. The pandas script runs
 once per case: it is the slow baseline and the machine is shared.
@@ -133,7 +135,9 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3, help="runs per tool and case (median wall time)")
     parser.add_argument("--only", default="", help="run only cases whose name contains this text")
     opts = parser.parse_args()
-    datasets.ensure()
+    # In a child process: a forked child's max RSS starts at its parent's, so
+    # the parent must stay small (no numpy or pyarrow here) for the numbers to be the child's.
+    subprocess.run([PY, str(HERE / "datasets.py")], check=True)
     lines = ["| case | tool | median wall (s) | peak RSS (MB) | wall / DuckDB | RSS / DuckDB | runs |",
              "|---|---|---:|---:|---:|---:|---:|"]
     disagreements = 0
