@@ -7,9 +7,12 @@
 Every tool runs as its own process, timed from start to exit (imports
 included); peak memory is that process's max RSS from os.wait4 (this script
 imports nothing heavy, since Linux counts the parent's RSS at fork in the
-child's maximum). Each tool's
-answer is parsed into the same shape and compared with apihourly's; a
-disagreement is printed and makes the exit status 1. The pandas script runs
+child's maximum). Tools take turns
+(one run of each per round) so load from elsewhere on a shared machine falls
+on all alike; CPU seconds (user + system) are printed too, as they are less
+sensitive to such load than wall time. Each tool's answer (from its first run)
+is parsed into the same shape and compared with apihourly's; a disagreement
+is printed and makes the exit status 1. The pandas script runs
 once per case: it is the slow baseline and the machine is shared.
 """
 
@@ -76,8 +79,8 @@ def command(tool: str, case: Case) -> list[str]:
     return args + ([DAY] if case.report != "days" else [])
 
 
-def run_once(argv: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, max RSS in MB and stdout of one process."""
+def run_once(argv: list[str], keep_output: bool) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, max RSS in MB and (if kept) stdout of one process."""
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, cwd=HERE)
@@ -89,7 +92,8 @@ def run_once(argv: list[str]) -> tuple[float, int, str]:
         if proc.returncode:
             raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {err[-2000:]}")
         out.seek(0)
-        return wall, usage.ru_maxrss // 1024, out.read()
+        text = out.read() if keep_output else ""
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, text
 
 
 def _hour(text: str) -> int:
@@ -103,6 +107,8 @@ def answer(report: str, tool: str, text: str) -> object:
     """The tool's output as comparable data."""
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
+    if not text:
+        return None
     if report == "summary":
         cells = {}
         for row in body:
@@ -119,15 +125,24 @@ def answer(report: str, tool: str, text: str) -> object:
     return None
 
 
-def measure(case: Case, tool: str, reps: int) -> dict:
-    argv = command(tool, case)
-    runs = [run_once(argv) for _ in range(1 if tool == "pandas" else reps)]
-    return {
-        "wall": statistics.median(r[0] for r in runs),
-        "rss": max(r[1] for r in runs),
-        "answer": answer(case.report, tool, runs[0][2]),
-        "runs": len(runs),
-    }
+def measure(case: Case, reps: int) -> dict[str, dict]:
+    """Every tool of the case, in rounds (one run of each tool per round), so
+    that load from elsewhere on the machine falls on all of them alike."""
+    runs: dict[str, list] = {tool: [] for tool in case.tools}
+    answers = {}
+    for round_ in range(reps):
+        for tool in case.tools:
+            if tool == "pandas" and round_:
+                continue
+            keep = not round_ and case.report in ("summary", "totals", "days")
+            wall, cpu, rss, text = run_once(command(tool, case), keep_output=keep)
+            runs[tool].append((wall, cpu, rss))
+            if not round_:
+                answers[tool] = answer(case.report, tool, text)
+            del text  # the runner stays small: see the module docstring
+    return {tool: {"wall": statistics.median(r[0] for r in rs), "cpu": statistics.median(r[1] for r in rs),
+                   "rss": max(r[2] for r in rs), "answer": answers[tool], "runs": len(rs)}
+            for tool, rs in runs.items()}
 
 
 def main() -> int:
@@ -138,13 +153,13 @@ def main() -> int:
     # In a child process: a forked child's max RSS starts at its parent's, so
     # the parent must stay small (no numpy or pyarrow here) for the numbers to be the child's.
     subprocess.run([PY, str(HERE / "datasets.py")], check=True)
-    lines = ["| case | tool | median wall (s) | peak RSS (MB) | wall / DuckDB | RSS / DuckDB | runs |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| case | tool | median wall (s) | median CPU (s) | peak RSS (MB) | wall / DuckDB | RSS / DuckDB | runs |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     disagreements = 0
     for case in CASES:
         if opts.only not in case.name:
             continue
-        results = {tool: measure(case, tool, opts.reps) for tool in case.tools}
+        results = measure(case, opts.reps)
         base = results.get("duckdb")
         for tool, r in results.items():
             if tool != "apihourly" and r["answer"] != results["apihourly"]["answer"]:
@@ -152,7 +167,8 @@ def main() -> int:
                 print(f"DISAGREE: {case.name}: {tool} differs from apihourly", file=sys.stderr)
             ratio = f"{r['wall'] / base['wall']:.2f}x" if base else ""
             mem = f"{r['rss'] / base['rss']:.2f}x" if base else ""
-            lines.append(f"| {case.name} | {tool} | {r['wall']:.2f} | {r['rss']} | {ratio} | {mem} | {r['runs']} |")
+            lines.append(f"| {case.name} | {tool} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']} | {ratio} | {mem} "
+                         f"| {r['runs']} |")
         print(lines[-len(results)], "...", file=sys.stderr, flush=True)
     print("\n".join(lines))
     print("\nanswers agree" if not disagreements else f"\n{disagreements} disagreements")
