@@ -105,10 +105,10 @@ def _hour(text: str) -> int:
 
 def answer(report: str, tool: str, text: str) -> object:
     """The tool's output as comparable data."""
-    rows = list(csv.reader(io.StringIO(text)))
-    header, body = rows[0], rows[1:]
     if not text:
         return None
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
     if report == "summary":
         cells = {}
         for row in body:
