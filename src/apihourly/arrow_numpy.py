@@ -29,3 +29,12 @@ def int_values(array, null_as: int = 0):
         bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
         values[~bits[array.offset:array.offset + len(array)].astype(bool)] = null_as
     return values
+
+
+def bool_array(mask):
+    """A NumPy boolean mask as an Arrow boolean array (bit-packed)."""
+    import numpy as np
+    import pyarrow as pa
+
+    packed = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(packed)])

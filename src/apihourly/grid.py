@@ -18,6 +18,9 @@ class Grid:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def head(self, n: int = 5) -> "Grid":
+        return Grid(self.columns, self.rows[:n])
+
     def itertuples(self, index: bool = True, name: str | None = "Pandas"):
         """Without the index, rows as plain tuples (whatever `name` says)."""
         if index:

@@ -24,6 +24,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def is_missing(value: object) -> bool:
     """None, NaN or pandas' NA."""
+    if value is None:
+        return True
     if isinstance(value, (int, str)):  # the common case, without importing pandas
         return False
     import pandas as pd

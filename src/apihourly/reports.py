@@ -186,7 +186,7 @@ def activity(query: Query, day: date | None, hour: str, category: str) -> Report
     stats = ScanStats()
     rows = _hour_rows(query, slot, stats, {t for t, lab in labels_of.items() if lab == label})
     over = by_label[label] > query.threshold
-    frame = _activity_frame(rows.sort_values("ts", kind="stable"), label, over, query.tz, slot)
+    frame = _activity_frame(rows, label, over, query.tz, slot)
     title = f"{label}, {slot.start.isoformat()}"
     return Report("activity", frame, query.tz, query.threshold, stats, day, [label], (slot,), title=title)
 
@@ -202,21 +202,25 @@ def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
 
 
 def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats, triples: set[tuple[str, str, str]]):
-    """The hour's calls of the given categories; other categories are dropped
-    in Arrow, before anything becomes a pandas row."""
-    import pandas as pd
+    """The hour's calls of the given categories as one Arrow table sorted by
+    time (None if there are none); other categories are dropped by their
+    dictionary codes, batch by batch."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from .aggregate import category_mask
+    from .arrow_numpy import bool_array
 
     fields = [f for f in schema.ALL_FIELDS if f != schema.TIMESTAMP]
     tables = []
     for table in query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats):
         for batch in table.to_batches():
-            tables.append(pa.Table.from_batches([batch.filter(pa.array(category_mask(batch, triples)))]))
+            kept = pa.Table.from_batches([batch.filter(bool_array(category_mask(batch, triples)))])
+            tables.append(kept.cast(_plain_schema(kept)))
     if not tables:
-        return pd.DataFrame(columns=["ts", *fields])
-    return pa.concat_tables([t.cast(_plain_schema(t)) for t in tables]).to_pandas()
+        return None
+    rows = pa.concat_tables(tables)
+    return rows.take(pc.sort_indices(rows, sort_keys=[("ts", "ascending")]))  # a stable sort
 
 
 def _plain_schema(table):
@@ -229,20 +233,22 @@ def _plain_schema(table):
     ])
 
 
-def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo, slot: HourSlot):
-    import pandas as pd
+def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo, slot: HourSlot) -> Grid:
+    """The drill-down's rows as plain values: text '' when missing, counts
+    None when missing. Built without pandas, which would cost more than the rows."""
+    if rows is None:
+        return Grid(list(ACTIVITY_COLUMNS), [])
 
-    return pd.DataFrame({
-        "Method": _text(rows["method"]),
-        "Entity": _text(rows["entity"]),
-        "Request Return Count": _count(rows["return_count"]),
-        "Integration Name": label,
-        "Resource / API User": _text(rows["api_user"]),
-        "Execution Start": _local_iso(rows["ts"], tz, slot),
-        "Execution Time (ms)": _count(rows["execution_ms"]),
-        "Threshold Exceeded": over,
-        "Client IP Address": _text(rows["client_ip"]),
-    }, columns=list(ACTIVITY_COLUMNS)).reset_index(drop=True)
+    def text(name: str) -> list[str]:
+        return ["" if v is None else str(v) for v in rows.column(name).to_pylist()]
+
+    n = rows.num_rows
+    columns = [
+        text("method"), text("entity"), rows.column("return_count").to_pylist(), [label] * n,
+        text("api_user"), _local_iso(rows.column("ts"), tz, slot), rows.column("execution_ms").to_pylist(),
+        [over] * n, text("client_ip"),
+    ]
+    return Grid(list(ACTIVITY_COLUMNS), [list(row) for row in zip(*columns)])
 
 
 def _local_iso(ts, tz: ZoneInfo, slot: HourSlot) -> list[str]:
@@ -250,24 +256,13 @@ def _local_iso(ts, tz: ZoneInfo, slot: HourSlot) -> list[str]:
     writes them. An hour has one UTC offset, so all but the rare hour that
     holds an offset change are shifted and formatted at once."""
     import numpy as np
-    import pandas as pd
 
+    from .arrow_numpy import int_values
+
+    values = int_values(ts.combine_chunks())
     offset = slot.start.utcoffset()
     if from_ns(slot.end_ns - 1, tz).utcoffset() != offset:
-        local = pd.to_datetime(ts, unit="ns", utc=True).dt.tz_convert(tz)
-        return [t.isoformat(timespec="milliseconds") for t in local]
-    shift = int(offset.total_seconds()) * 1_000_000_000
-    wall = (ts.to_numpy(dtype=np.int64) + shift).astype("datetime64[ns]")
+        return [from_ns(ns, tz).isoformat(timespec="milliseconds") for ns in values.tolist()]
+    wall = (values + int(offset.total_seconds()) * 1_000_000_000).astype("datetime64[ns]")
     suffix = slot.start.isoformat()[19:]  # '+05:30'
     return [text + suffix for text in np.datetime_as_string(wall, unit="ms").tolist()]
-
-
-def _text(series):
-    return series.fillna("").astype(str)
-
-
-def _count(series):
-    import pandas as pd
-
-    return pd.to_numeric(series, errors="coerce").astype("Int64")
-
