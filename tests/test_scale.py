@@ -86,7 +86,7 @@ def test_window_skips_row_groups_by_statistics(logdir):
 
     metadata = pq.ParquetFile(path).metadata
     window = (to_ns(datetime(2026, 11, 15, tzinfo=timezone.utc)), to_ns(datetime(2026, 11, 16, tzinfo=timezone.utc)))
-    kept = parquet_scan.row_groups_in(metadata, 0, log.timestamp_type.unit, window)
+    kept = parquet_scan.row_groups_in(metadata, 0, window)
     assert 0 < len(kept) < metadata.num_row_groups
     assert kept == list(range(kept[0], kept[-1] + 1))
     assert count_hourly(LogSet([log]), ZoneInfo("UTC"), window).stats.rows == 288
@@ -190,3 +190,21 @@ def test_read_ahead_stops_its_reader_when_the_consumer_stops():
             break
     assert not [t for t in threading.enumerate() if t.name == "apihourly-read"]
     assert len(produced) <= 3 + 2 + 2  # what was consumed, queued, and in hand
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_statistics_are_read_in_the_unit_parquet_stores(logdir, unit):
+    """Parquet has no seconds: a timestamp[s] column is stored in milliseconds,
+    and its statistics must be scaled as stored."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    start = int(datetime(2026, 11, 14, tzinfo=timezone.utc).timestamp())
+    seconds = [start + i * 600 for i in range(3 * 144)]  # three days, every 10 minutes
+    scale = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+    table = pa.table({"execution_start": pa.array([v * scale for v in seconds], pa.timestamp(unit, "UTC")),
+                      "vendor": ["V"] * len(seconds)})
+    pq.write_table(table, logdir / "t.parquet", row_group_size=50)
+    logs = LogSet.open([str(logdir)])
+    assert logs.latest_ns() == seconds[-1] * 1_000_000_000
+    assert reports.summary(Query(logs, ZoneInfo("UTC")), date(2026, 11, 15)).stats.rows == 144

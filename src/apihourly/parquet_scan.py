@@ -59,11 +59,12 @@ def may_overlap(path: Path, window: tuple[int, int] | None) -> bool:
     return start - _DAY_NS < window[1] and start + 2 * _DAY_NS > window[0]
 
 
-def row_groups_in(metadata, column: int, unit: str, window: tuple[int, int] | None) -> list[int]:
+def row_groups_in(metadata, column: int, window: tuple[int, int] | None) -> list[int]:
     """Row groups whose timestamp statistics may overlap `window`; a group
     without usable statistics is always kept."""
     groups = list(range(metadata.num_row_groups))
-    if window is None:
+    unit = stored_unit(metadata, column)
+    if window is None or unit is None:
         return groups
     kept = []
     for i in groups:
@@ -71,6 +72,19 @@ def row_groups_in(metadata, column: int, unit: str, window: tuple[int, int] | No
         if bounds is None or (bounds[0] < window[1] and bounds[1] >= window[0]):
             kept.append(i)
     return kept
+
+
+def stored_unit(metadata, column: int) -> str | None:
+    """The unit statistics of a timestamp column are in, from the Parquet
+    logical type (not the Arrow type, which may differ: seconds are stored
+    as milliseconds); None when it is not a plain INT64 timestamp."""
+    import json
+
+    leaf = metadata.schema.column(column)
+    if leaf.physical_type != "INT64":
+        return None
+    logical = json.loads(leaf.logical_type.to_json())
+    return {"milliseconds": "ms", "microseconds": "us", "nanoseconds": "ns"}.get(logical.get("timeUnit"))
 
 
 def _leaf_index(metadata, name: str) -> int:
@@ -96,11 +110,11 @@ def latest_ns(log) -> int | None:
     some row group has none (the caller then reads the column)."""
     import pyarrow.parquet as pq
 
-    unit = getattr(log.timestamp_type, "unit", None)
-    if unit is None:
-        return None
     metadata = pq.ParquetFile(log.path).metadata
     column = _leaf_index(metadata, log.columns[schema.TIMESTAMP])
+    unit = stored_unit(metadata, column)
+    if unit is None:
+        return None
     latest = None
     for i in range(metadata.num_row_groups):
         if metadata.row_group(i).num_rows == 0:
@@ -125,7 +139,7 @@ def read_batches(log, fields: list[str], window: tuple[int, int] | None) -> Iter
     groups = list(range(file.num_row_groups))
     if pa.types.is_timestamp(log.timestamp_type):
         column = _leaf_index(file.metadata, names[0])
-        groups = row_groups_in(file.metadata, column, log.timestamp_type.unit, window)
+        groups = row_groups_in(file.metadata, column, window)
     if not groups:
         return
     for batch in file.iter_batches(batch_size=BATCH_ROWS, row_groups=groups, columns=names, use_threads=True):
