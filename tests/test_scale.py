@@ -35,10 +35,11 @@ def _calls(first: datetime, days: int, every: timedelta) -> list[dict]:
 
 def _reference(rows: list[dict], tz: ZoneInfo) -> dict:
     """Counts the simple way: every call, one by one, against every hour start."""
-    starts = hour_starts_ns(date(2026, 1, 1), date(2026, 12, 31), tz)
+    moments = [datetime.fromisoformat(row["execution_start"].replace("Z", "+00:00")) for row in rows]
+    starts = hour_starts_ns(min(moments).date() - timedelta(days=2), max(moments).date() + timedelta(days=2), tz)
     counts: dict = {}
-    for row in rows:
-        ns = to_ns(datetime.fromisoformat(row["execution_start"].replace("Z", "+00:00")))
+    for row, moment in zip(rows, moments):
+        ns = to_ns(moment)
         hour = starts[bisect.bisect_right(starts, ns) - 1]
         key = (hour, *(schema.clean(row[f]) for f in schema.CATEGORY_FIELDS))
         counts[key] = counts.get(key, 0) + 1
@@ -214,3 +215,18 @@ def test_statistics_are_read_in_the_unit_parquet_stores(logdir, unit):
     logs = LogSet.open([str(logdir)])
     assert logs.latest_ns() == seconds[-1] * 1_000_000_000
     assert reports.summary(Query(logs, ZoneInfo("UTC")), date(2026, 11, 15)).stats.rows == 144
+
+
+@pytest.mark.parametrize("zone_name, first", [
+    ("Australia/Lord_Howe", datetime(2026, 10, 3, tzinfo=timezone.utc)),  # clocks go 02:00 -> 02:30
+    ("Australia/Lord_Howe", datetime(2026, 4, 4, tzinfo=timezone.utc)),  # and 02:00 -> 01:30
+    ("Asia/Kolkata", datetime(2026, 11, 14, tzinfo=timezone.utc)),
+])
+def test_half_hour_zones_and_changes_count_like_the_reference(logdir, monkeypatch, zone_name, first):
+    """Where a local hour is not one UTC hour long the counting compares with
+    every hour start instead of dividing; both must give the reference."""
+    monkeypatch.setattr(parquet_scan, "BATCH_ROWS", 40)
+    rows = _calls(first, 2, timedelta(minutes=6))
+    write_parquet(logdir / "a.parquet", rows, row_group_size=30)
+    tz = ZoneInfo(zone_name)
+    assert count_hourly(LogSet.open([str(logdir)]), tz).counts == _reference(rows, tz)

@@ -6,14 +6,14 @@ run time of a one-day report; pyarrow.parquet does not. Row-group statistics
 of the timestamp column skip row groups outside the report's UTC window,
 category columns are read dictionary-encoded, and hive-style folders
 (`.../date=2026-11-15/part-0.parquet`) whose date cannot overlap the window
-are never opened.
+are never read.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import schema
