@@ -1,5 +1,7 @@
-"""The four reports as pure functions: options in, a Report (pandas frame plus
-what a renderer needs to know) out. Nothing here prints."""
+"""The four reports as pure functions: options in, a Report (a small table of
+plain values, see grid.py, plus what a renderer needs to know) out. Nothing
+here prints, and nothing here needs pandas: the counts are hours x
+integrations, small enough for plain Python."""
 
 from __future__ import annotations
 
