@@ -3,83 +3,221 @@ batch by batch, so memory holds partial counts and never the whole log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from . import schema
+from .arrow_numpy import int_values
 from .load import LogSet, ScanStats
 from .timeaxis import hour_starts_ns, local_date
 
 KEYS = ("hour_ns", *schema.CATEGORY_FIELDS)
 
 
+HOUR_NS = 3_600 * 1_000_000_000
+_BINCOUNT_LIMIT = 1 << 22  # above this many possible keys, sort instead of counting into an array
+
+
 @dataclass
 class HourlyCounts:
     """Calls per (UTC start of local hour, vendor, integration, tracking id).
 
-    `frame` is a small pandas frame with columns KEYS + ('calls',); `stats`
-    says what was read to build it.
+    `counts` maps those keys to calls, with missing text as ''; `frame` is the
+    same as a small pandas frame with columns KEYS + ('calls',), built only
+    when asked for so that reports that do not need pandas never import it.
+    `stats` says what was read to build it.
     """
 
-    frame: object
+    counts: dict[tuple[int, str, str, str], int]
     stats: ScanStats = field(default_factory=ScanStats)
+    _frame: object = field(default=None, repr=False)
+
+    @property
+    def frame(self):
+        if self._frame is None:
+            import pandas as pd
+
+            rows = [(*key, calls) for key, calls in self.counts.items()]
+            frame = pd.DataFrame(rows, columns=[*KEYS, "calls"])
+            self._frame = frame.astype({"hour_ns": "int64", "calls": "int64"})
+        return self._frame
 
 
-def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None) -> HourlyCounts:
-    """Scan the logs (inside `window`, UTC ns) and count calls per local hour."""
-    import pyarrow as pa
+def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None,
+                 progress: Callable[..., None] | None = None) -> HourlyCounts:
+    """Scan the logs (inside `window`, UTC ns) and count calls per local hour.
 
+    Memory holds one batch and the running counts (hours x categories), never
+    the log: each batch is counted and added in before the next is read.
+    `progress(calls_read)` is called after each batch, and
+    `progress(calls_read, finished=True)` at the end.
+    """
     stats = ScanStats()
-    partials = [_count_batch(t, tz) for t in logs.scan(schema.CATEGORY_FIELDS, window, stats)]
-    if not partials:
-        partials = [_empty_counts(pa)]
-    merged = pa.concat_tables(partials).group_by(list(KEYS)).aggregate([("calls", "sum")])
-    frame = merged.select([*KEYS, "calls_sum"]).rename_columns([*KEYS, "calls"]).to_pandas()
-    return HourlyCounts(frame, stats)
+    counts: dict[tuple[int, str, str, str], int] = {}
+    hours = HourStarts(tz)
+    try:
+        for table in read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats)):
+            for batch in table.to_batches():
+                for key, calls in _count_batch(batch, hours):
+                    counts[key] = counts.get(key, 0) + calls
+            if progress:
+                progress(stats.rows)
+    finally:
+        if progress:
+            progress(stats.rows, finished=True)
+    return HourlyCounts(counts, stats)
 
 
-def _empty_counts(pa):
-    return pa.table({"hour_ns": pa.array([], pa.int64()),
-                     **{f: pa.array([], pa.string()) for f in schema.CATEGORY_FIELDS},
-                     "calls": pa.array([], pa.int64())})
+def read_ahead(tables: Iterator, depth: int = 2) -> Iterator:
+    """The same tables, read by a second thread while this one counts.
+
+    Decoding Parquet and counting both release the GIL for most of their
+    time, so on two cores reading overlaps counting; at most `depth` tables
+    wait in between, so memory stays bounded.
+    """
+    import queue
+    import threading
+
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for table in tables:
+                if stop.is_set():
+                    return
+                waiting.put(table)
+            waiting.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            waiting.put(exc)
+
+    worker = threading.Thread(target=produce, name="apihourly-read", daemon=True)
+    worker.start()
+    try:
+        while (item := waiting.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                waiting.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
 
 
-def _count_batch(table, tz: ZoneInfo):
-    """One batch's counts, with the category columns as plain strings so that
-    partials from different files (and dictionaries) can be added up."""
+class HourStarts:
+    """UTC starts of the local hours of `tz`, extended as batches need them."""
+
+    def __init__(self, tz: ZoneInfo):
+        self.tz = tz
+        self.first = self.last = None
+        self.starts = None
+
+    def covering(self, lo_ns: int, hi_ns: int):
+        """Sorted UTC hour starts (numpy int64) from before `lo_ns` to after `hi_ns`."""
+        import numpy as np
+        from datetime import timedelta
+
+        first = local_date(lo_ns, self.tz) - timedelta(days=1)
+        last = local_date(hi_ns, self.tz) + timedelta(days=1)
+        if self.starts is None or first < self.first or last > self.last:
+            self.first = first if self.first is None else min(first, self.first)
+            self.last = last if self.last is None else max(last, self.last)
+            self.starts = np.asarray(hour_starts_ns(self.first, self.last, self.tz), dtype=np.int64)
+        return self.starts
+
+    def index(self, ts):
+        """Index into `covering(...)` of the local hour holding each timestamp."""
+        import numpy as np
+
+        lo, hi = int(ts.min()), int(ts.max())
+        starts = self.covering(lo, hi)
+        first = int(np.searchsorted(starts, lo, side="right")) - 1
+        last = int(np.searchsorted(starts, hi, side="right")) - 1
+        span = starts[first:last + 2]
+        # Most batches sit where every local hour is one UTC hour long (any
+        # whole or half-hour offset, DST changes included): then the hour is
+        # plain arithmetic. Otherwise compare with every hour start.
+        if len(span) == last - first + 2 and bool(np.all(np.diff(span) == HOUR_NS)):
+            return first + (ts - starts[first]) // HOUR_NS
+        return np.searchsorted(starts, ts, side="right") - 1
+
+
+def _count_batch(batch, hours: HourStarts):
+    """(hour start, vendor, integration, tracking id) -> calls for one batch.
+
+    Each category column is dictionary-encoded, so a row's category is a
+    tuple of small codes; hour and codes combine into one integer key counted
+    with numpy, and only the distinct keys are turned back into text.
+    """
     import numpy as np
+
+    if batch.num_rows == 0:
+        return []
+    ts = int_values(batch.column(batch.schema.get_field_index("ts")))
+    hour = hours.index(ts)
+    key = hour.astype(np.int64)
+    texts = []
+    for name in schema.CATEGORY_FIELDS:
+        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
+        key = key * len(values) + codes
+        texts.append(values)
+    space = int(key.max()) + 1
+    if space <= _BINCOUNT_LIMIT:
+        tally = np.bincount(key, minlength=0)
+        distinct = np.flatnonzero(tally)
+        calls = tally[distinct]
+    else:
+        distinct, calls = np.unique(key, return_counts=True)
+    out = []
+    for k, n in zip(distinct.tolist(), calls.tolist()):
+        parts = []
+        for values in reversed(texts):
+            k, code = divmod(k, len(values))
+            parts.append(values[code])
+        out.append(((int(hours.starts[k]), *reversed(parts)), n))
+    return out
+
+
+def _codes(column):
+    """Integer codes (numpy int64) and the text each stands for: trimmed, ''
+    for missing. The last code is the missing value."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    ts = table.column("ts").to_numpy()
-    lo, hi = int(pc.min(table.column("ts")).as_py()), int(pc.max(table.column("ts")).as_py())
-    starts = np.asarray(_starts_covering(lo, hi, tz), dtype=np.int64)
-    hour = starts[np.searchsorted(starts, ts, side="right") - 1]
-    keyed = pa.table({"hour_ns": hour, **{f: table.column(f) for f in schema.CATEGORY_FIELDS}})
-    counts = keyed.group_by(list(KEYS)).aggregate([([], "count_all")])
-    return pa.table({
-        "hour_ns": counts.column("hour_ns"),
-        **{f: _plain_text(counts.column(f)) for f in schema.CATEGORY_FIELDS},
-        "calls": counts.column("count_all"),
-    })
+    if not pa.types.is_dictionary(column.type):
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = column.cast(pa.string())
+        column = pc.dictionary_encode(column)
+    dictionary = column.dictionary
+    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+        dictionary = dictionary.cast(pa.string())
+    values = [v or "" for v in pc.utf8_trim_whitespace(dictionary).to_pylist()] + [""]
+    return int_values(column.indices, null_as=len(values) - 1), values
 
 
-def _plain_text(column):
-    """Strings, trimmed, with '' for missing; dictionary encoding removed."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def category_mask(batch, triples: set[tuple[str, str, str]]):
+    """A NumPy mask of the rows whose (vendor, integration, tracking id),
+    trimmed, is one of `triples`; decided once per distinct code combination."""
+    import numpy as np
 
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    if not pa.types.is_string(column.type):
-        column = column.cast(pa.string())
-    return pc.fill_null(pc.utf8_trim_whitespace(column), "")
-
-
-def _starts_covering(lo_ns: int, hi_ns: int, tz: ZoneInfo) -> list[int]:
-    from datetime import timedelta
-
-    first = local_date(lo_ns, tz) - timedelta(days=1)
-    last = local_date(hi_ns, tz)
-    return hour_starts_ns(first, last, tz)
-
+    key = np.zeros(batch.num_rows, dtype=np.int64)
+    texts = []
+    for name in schema.CATEGORY_FIELDS:
+        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
+        key = key * len(values) + codes
+        texts.append(values)
+    good = []
+    for k in np.unique(key).tolist():
+        parts, rest = [], k
+        for values in reversed(texts):
+            rest, code = divmod(rest, len(values))
+            parts.append(values[code])
+        if tuple(reversed(parts)) in triples:
+            good.append(k)
+    return np.isin(key, np.asarray(good, dtype=np.int64))

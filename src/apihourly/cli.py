@@ -38,6 +38,7 @@ class TimeFormat(str, Enum):
 @dataclass
 class Settings:
     debug: bool = False
+    progress: bool = False  # a progress line on stderr for long reads
 
 
 settings = Settings()
@@ -86,10 +87,15 @@ def _log_specs(logs: list[str] | None) -> list[str]:
 
 def _query(logs, tz, threshold):
     from .load import LogSet
+    from .parquet_scan import lean_memory_pool
     from .reports import Query
     from .timeaxis import local_zone_name, zone
 
-    return Query(LogSet.open(_log_specs(logs)), zone(tz or local_zone_name()), threshold)
+    from .progress import ReadProgress
+
+    lean_memory_pool()
+    progress = ReadProgress(stderr, settings.progress)
+    return Query(LogSet.open(_log_specs(logs)), zone(tz or local_zone_name()), threshold, progress)
 
 
 def _day(query, date_text: str | None):
@@ -103,6 +109,7 @@ def _run(build: Callable[[], object], out: Output) -> None:
     """Build the report, then show or write it; domain errors become one line."""
     if out.csv and out.json:
         raise typer.BadParameter("choose one of --csv and --json")
+    settings.progress = stderr.is_terminal and not (out.csv or out.json)
     try:
         report = build()
     except BadOption as exc:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from .grid import Grid
 from .reports import Report
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
@@ -34,6 +35,11 @@ def neutralise(text: str) -> str:
 def csv_cell(value: object, raw: bool = False) -> object:
     """A value as written to CSV: numbers as numbers, booleans as true/false,
     missing as empty, text neutralised unless `raw`."""
+    kind = type(value)
+    if kind is str:  # the common cases first: this runs for every cell
+        return value if raw or not value.startswith(FORMULA_TRIGGERS) else "'" + value
+    if kind is int:
+        return value
     if _missing(value):
         return ""
     if isinstance(value, str):
@@ -73,8 +79,25 @@ def _csv_field(value: object) -> str:
 def write_csv(report: Report, stream: TextIO, raw: bool = False) -> None:
     frame = report.frame
     stream.write(csv_line(csv_cell(c, raw) for c in frame.columns))
-    for row in frame.itertuples(index=False, name=None):
-        stream.write(csv_line(csv_cell(v, raw) for v in row))
+    # Converted a column at a time: a column of plain ints or strings (nearly
+    # all of them) needs no per-cell call, which dominated writing 50k rows.
+    columns = [_csv_column(values, raw) for values in _column_values(frame)]
+    stream.writelines(csv_line(row) for row in zip(*columns))
+
+
+def _column_values(frame) -> list[list]:
+    if isinstance(frame, Grid):
+        return [list(column) for column in zip(*frame.rows)] or [[] for _ in frame.columns]
+    return [frame.iloc[:, i].tolist() for i in range(len(frame.columns))]
+
+
+def _csv_column(values: list, raw: bool) -> list:
+    kinds = set(map(type, values))
+    if kinds <= {int}:
+        return values
+    if kinds <= {str}:
+        return values if raw else [neutralise(v) for v in values]
+    return [csv_cell(v, raw) for v in values]
 
 
 def json_value(value: object) -> object:

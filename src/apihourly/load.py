@@ -82,11 +82,6 @@ class LogFile:
     columns: dict[str, str]  # canonical field -> column name in the file
     timestamp_type: object = None  # the Arrow type of the timestamp column
 
-    def dataset(self):
-        import pyarrow.dataset as ds
-
-        return ds.dataset(self.path, format="parquet")
-
 
 def open_log(path: Path) -> LogFile:
     """Check the file is what its name says, read its header and match its
@@ -184,11 +179,28 @@ class LogSet:
              stats: ScanStats | None = None) -> Iterator:
         """Yield Arrow tables with an int64 `ts` column (UTC ns) and the given
         canonical fields (null where a file lacks one), rows inside `window`."""
+        from .parquet_scan import may_overlap
+
         fields = [f for f in fields if f != schema.TIMESTAMP]
         stats = stats if stats is not None else ScanStats()
-        stats.files += len(self.files)
-        for log in self.files:
+        files = [log for log in self.files if may_overlap(log.path, window)]
+        stats.files += len(files)
+        for log in files:
             yield from _scan_file(log, fields, window, stats)
+
+    def latest_ns(self) -> int | None:
+        """The latest call (UTC ns): from Parquet statistics where every row
+        group has them, else by reading the file's timestamps."""
+        from .parquet_scan import latest_ns
+
+        latest = None
+        for log in self.files:
+            top = latest_ns(log) if log.format == "parquet" else None
+            if top is None:
+                top = _max_ts(LogSet([log]).scan([]))
+            if top is not None:
+                latest = top if latest is None else max(latest, top)
+        return latest
 
 
 def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
@@ -203,11 +215,13 @@ def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Ite
     refused: list[BaseException] = []
     try:
         with _unraisable_into(refused):
-            csv = log.format == "csv"
-            batches = _csv_batches(log, columns, cursor, stats) if csv else _parquet_batches(log, columns, window)
+            if log.format == "csv":
+                batches, names = _csv_batches(log, columns, cursor, stats), columns
+            else:
+                batches, names = _parquet_batches(log, columns, window)
             for batch in batches:
                 seen += batch.num_rows
-                table = canonical(batch, columns, fields, window, stats, cursor)
+                table = canonical(batch, names, fields, window, stats, cursor)
                 if table.num_rows:
                     yield table
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError, EOFError) as exc:
@@ -238,10 +252,12 @@ def _unraisable_into(caught: list[BaseException]):
 
 
 def _parquet_batches(log: LogFile, columns: dict[str, str], window):
-    import pyarrow.dataset as ds
+    """Batches from the row groups that may overlap `window` (see parquet_scan),
+    and the name each field has in them."""
+    from .parquet_scan import read_batches
 
-    projection = {name: ds.field(name) for name in dict.fromkeys(columns.values())}
-    return log.dataset().to_batches(columns=projection, filter=_window_filter(log, window), batch_size=1 << 20)
+    fields = [f for f in columns if f != schema.TIMESTAMP]
+    return read_batches(log, fields, window), {schema.TIMESTAMP: "ts", **{f: f for f in fields}}
 
 
 def _csv_parse_options(on_bad_row):
@@ -274,17 +290,8 @@ def _csv_batches(log: LogFile, columns: dict[str, str], cursor: Cursor, stats: S
     )
 
 
-def _window_filter(log: LogFile, window):
-    """A Parquet predicate on the raw timestamp column, so statistics skip row groups."""
-    import pyarrow as pa
-    import pyarrow.dataset as ds
+def _max_ts(tables) -> int | None:
+    import pyarrow.compute as pc
 
-    if window is None or not pa.types.is_timestamp(log.timestamp_type):
-        return None
-    unit = log.timestamp_type.unit
-    scale = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[unit]
-    typ = log.timestamp_type
-    lo = pa.scalar(window[0] // scale, pa.int64()).cast(typ)
-    hi = pa.scalar(-(-window[1] // scale), pa.int64()).cast(typ)
-    col = ds.field(log.columns[schema.TIMESTAMP])
-    return (col >= lo) & (col <= hi)
+    tops = [pc.max(t.column("ts")).as_py() for t in tables]
+    return max(tops) if tops else None

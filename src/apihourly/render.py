@@ -26,6 +26,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def is_missing(value: object) -> bool:
     """None, NaN or pandas' NA."""
+    if value is None:
+        return True
+    if isinstance(value, (int, str)):  # the common case, without importing pandas
+        return False
     import pandas as pd
 
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
@@ -90,17 +94,22 @@ def hour_labels(slots: tuple[HourSlot, ...], time_format: str) -> list[str]:
 def summary_cells(report: Report, time_format: str) -> list[list[Text]]:
     """One row of cells per hour: label, a count per category, Total calls."""
     frame, cats = report.frame, report.categories
+    # Rows are (Hour, *categories, Total calls); read as tuples, not through pandas.
     rows = []
-    for label, (_, row) in zip(hour_labels(report.slots, time_format), frame.iterrows()):
-        styles = [cell_style(int(row[c]), report.threshold) for c in cats]
+    for label, row in zip(hour_labels(report.slots, time_format), _count_rows(frame)):
+        styles = [cell_style(int(v), report.threshold) for v in row[:-1]]
         total_style = OVER_STYLE if OVER_STYLE in styles else ""
-        rows.append([Text(label), *(number(row[c], s) for c, s in zip(cats, styles)),
-                     number(row["Total calls"], total_style)])
+        rows.append([Text(label), *(number(v, s) for v, s in zip(row, styles)), number(row[-1], total_style)])
     return rows
 
 
+def _count_rows(frame) -> list[tuple]:
+    return [row[1:] for row in frame.itertuples(index=False, name=None)]
+
+
 def summary_sum_cells(report: Report) -> list[Text]:
-    sums = report.frame[[*report.categories, "Total calls"]].sum()
+    rows = _count_rows(report.frame)
+    sums = [sum(int(v) for v in column) for column in zip(*rows)] if rows else [0] * (len(report.categories) + 1)
     return [Text("Total", style=TOTAL_ROW_STYLE), *(number(v, TOTAL_ROW_STYLE) for v in sums)]
 
 

@@ -1,8 +1,11 @@
-"""The four reports as pure functions: options in, a Report (pandas frame plus
-what a renderer needs to know) out. Nothing here prints."""
+"""The four reports as pure functions: options in, a Report (a small table of
+plain values, see grid.py, plus what a renderer needs to know) out. Nothing
+here prints, and nothing here needs pandas: the counts are hours x
+integrations, small enough for plain Python."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -10,9 +13,10 @@ from zoneinfo import ZoneInfo
 from . import schema
 from .aggregate import HourlyCounts, count_hourly
 from .errors import ApihourlyError, NoSuchCell
+from .grid import Grid
 from .hours import resolve_hour
 from .load import LogSet, ScanStats
-from .timeaxis import HourSlot, day_start, local_date, local_hour_axis, to_ns
+from .timeaxis import HourSlot, day_start, from_ns, local_date, local_hour_axis, to_ns
 
 DEFAULT_THRESHOLD = 10_000
 APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of the threshold
@@ -30,6 +34,7 @@ class Query:
     logs: LogSet
     tz: ZoneInfo
     threshold: int = DEFAULT_THRESHOLD
+    progress: Callable[..., None] | None = None  # told the calls read so far; see count_hourly
 
 
 @dataclass
@@ -56,90 +61,69 @@ def day_window(day: date, tz: ZoneInfo) -> tuple[int, int]:
 
 def latest_day(query: Query) -> date:
     """The latest local date with a call; what reports show by default."""
-    import pyarrow.compute as pc
-
-    latest = None
-    for table in query.logs.scan([]):
-        top = pc.max(table.column("ts")).as_py()
-        latest = top if latest is None or top > latest else latest
+    latest = query.logs.latest_ns()
     if latest is None:
         raise ApihourlyError(f"no calls with a readable execution_start in {query.logs.source}")
     return local_date(latest, query.tz)
-
-
-def label_categories(frame, known: dict[str, schema.Category] | None = None) -> dict[str, schema.Category]:
-    """Add a `category` label column to a frame with vendor/integration/tracking_id.
-
-    Labels depend on which categories are present (collisions get suffixes),
-    so a part of a day is labelled with the day's `known` labels.
-    """
-    triples = frame[list(schema.CATEGORY_FIELDS)].drop_duplicates()
-    cats = {t: schema.category_of(*t) for t in triples.itertuples(index=False, name=None)}
-    if known is not None:
-        labels = {cat: label for label, cat in known.items()}
-        for cat in cats.values():  # a file that grew since the day was counted
-            labels.setdefault(cat, cat.name)
-    else:
-        labels = schema.column_labels(set(cats.values()))
-    keys = list(zip(*(frame[f] for f in schema.CATEGORY_FIELDS)))
-    frame["category"] = [labels[cats[k]] for k in keys]
-    return {labels[c]: c for c in cats.values()}
 
 
 def ordered_labels(categories: dict[str, schema.Category]) -> list[str]:
     return sorted(categories, key=lambda label: categories[label].sort_key)
 
 
-def _day_counts(query: Query, day: date) -> tuple[HourlyCounts, dict[str, schema.Category]]:
-    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz))
-    return counts, label_categories(counts.frame)
-
-
-def _pivot(frame, slots, labels):
-    """Hours x categories, zero-filled, in axis order."""
-    import pandas as pd
-
-    index = [slot.start_ns for slot in slots]
-    if frame.empty:
-        return pd.DataFrame(0, index=index, columns=labels, dtype="int64")
-    table = frame.pivot_table(index="hour_ns", columns="category", values="calls", aggfunc="sum")
-    return table.reindex(index=index, columns=labels).fillna(0).astype("int64")
-
-
 def summary(query: Query, day: date) -> Report:
     """Calls per local hour (rows) and integration category (columns)."""
-    counts, cats = _day_counts(query, day)
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     slots = local_hour_axis(day, query.tz)
-    labels = ordered_labels(cats)
-    grid = _pivot(counts.frame, slots, labels)
-    grid["Total calls"] = grid.sum(axis=1).astype("int64")
-    grid.insert(0, "Hour", [slot.start.isoformat() for slot in slots])
-    report = Report("summary", grid.reset_index(drop=True), query.tz, query.threshold,
+    labels_of = _triple_labels(counts.counts)
+    labels = ordered_labels({label: schema.category_of(*t) for t, label in labels_of.items()})
+    grid = _pivot(counts.counts, labels_of, slots, labels)
+    rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(slots, grid)]
+    report = Report("summary", Grid(["Hour", *labels, "Total calls"], rows), query.tz, query.threshold,
                     counts.stats, day, labels, slots)
     report.notes += _empty_day_notes(query, day, counts)
     return report
 
 
+def _triple_labels(counts: dict) -> dict[tuple[str, str, str], str]:
+    """The column label of every (vendor, integration, tracking id) counted."""
+    cats = {key[1:]: schema.category_of(*key[1:]) for key in counts}
+    labels = schema.column_labels(set(cats.values()))
+    return {triple: labels[cat] for triple, cat in cats.items()}
+
+
+def _pivot(counts: dict, labels_of: dict, slots, labels: list[str]) -> list[list[int]]:
+    """Hours x labels as lists of ints, zero-filled, in axis order; the
+    summary's pivot without pandas."""
+    row_of = {slot.start_ns: i for i, slot in enumerate(slots)}
+    col_of = {label: j for j, label in enumerate(labels)}
+    grid = [[0] * len(labels) for _ in slots]
+    for (hour_ns, *triple), calls in counts.items():
+        grid[row_of[hour_ns]][col_of[labels_of[tuple(triple)]]] += calls
+    return grid
+
+
 def totals(query: Query, day: date) -> Report:
     """Calls per category for the day, most first, with a Grand total row."""
-    import pandas as pd
-
-    counts, cats = _day_counts(query, day)
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     slots = local_hour_axis(day, query.tz)
-    grid = _pivot(counts.frame, slots, ordered_labels(cats))
-    rows = [_total_row(label, cats[label].kind, grid[label], slots, query.threshold) for label in grid]
+    labels_of = _triple_labels(counts.counts)
+    cats = {label: schema.category_of(*t) for t, label in labels_of.items()}
+    labels = ordered_labels(cats)
+    grid = _pivot(counts.counts, labels_of, slots, labels)
+    rows = [_total_row(label, cats[label].kind, [hour[j] for hour in grid], slots, query.threshold)
+            for j, label in enumerate(labels)]
     rows.sort(key=lambda r: (-r["Calls"], r["Integration"].casefold(), r["Integration"]))
-    over_any = (grid > query.threshold).any(axis=1)
-    grand = _total_row("Grand total", "", grid.sum(axis=1), slots, query.threshold)
-    grand["Hours over limit"] = int(over_any.sum())
-    frame = pd.DataFrame(rows + [grand], columns=list(grand))
+    grand = _total_row("Grand total", "", [sum(hour) for hour in grid], slots, query.threshold)
+    grand["Hours over limit"] = sum(any(v > query.threshold for v in hour) for hour in grid)
+    frame = Grid(list(grand), [list(r.values()) for r in rows + [grand]])
     report = Report("totals", frame, query.tz, query.threshold, counts.stats, day, slots=slots)
     report.notes += _empty_day_notes(query, day, counts)
     return report
 
 
-def _total_row(label: str, kind: str, hourly, slots, threshold: int) -> dict:
-    values = hourly.tolist()
+def _total_row(label: str, kind: str, hourly: list[int], slots, threshold: int) -> dict:
+    values = list(hourly)
     peak = max(range(len(values)), key=lambda i: (values[i], -i)) if values else 0
     busy = values[peak] > 0 if values else False
     return {
@@ -154,26 +138,30 @@ def _total_row(label: str, kind: str, hourly, slots, threshold: int) -> dict:
 
 def days(query: Query) -> Report:
     """One row per local date with calls: calls, integrations, hours over limit."""
-    import pandas as pd
-
-    counts = count_hourly(query.logs, query.tz)
-    frame = counts.frame
-    label_categories(frame)
-    frame["Date"] = [local_date(ns, query.tz).isoformat() for ns in frame["hour_ns"]]
-    per_hour = frame.groupby(["Date", "hour_ns", "category"], sort=False)["calls"].sum()
-    over = (per_hour > query.threshold).groupby(level=["Date", "hour_ns"]).any()
-    table = pd.DataFrame({
-        "Calls": frame.groupby("Date")["calls"].sum(),
-        "Integrations": frame.groupby("Date")["category"].nunique(),
-        "Hours over limit": over.groupby(level="Date").sum(),
-    }).sort_index()
-    table = table.astype("int64").rename_axis("Date").reset_index()
-    return Report("days", table, query.tz, query.threshold, counts.stats)
+    counts = count_hourly(query.logs, query.tz, progress=query.progress)
+    labels_of = _triple_labels(counts.counts)
+    dates: dict[int, str] = {}
+    per_hour: dict[tuple[str, int], dict[str, int]] = {}  # (date, hour) -> label -> calls
+    for (hour_ns, *triple), calls in counts.counts.items():
+        if hour_ns not in dates:
+            dates[hour_ns] = local_date(hour_ns, query.tz).isoformat()
+        cell = per_hour.setdefault((dates[hour_ns], hour_ns), {})
+        label = labels_of[tuple(triple)]
+        cell[label] = cell.get(label, 0) + calls
+    table: dict[str, list] = {}  # date -> [calls, labels, hours over]
+    for (day_text, _), cell in per_hour.items():
+        row = table.setdefault(day_text, [0, set(), 0])
+        row[0] += sum(cell.values())
+        row[1].update(cell)
+        row[2] += any(n > query.threshold for n in cell.values())
+    rows = [[d, calls, len(labels), over] for d, (calls, labels, over) in sorted(table.items())]
+    return Report("days", Grid(["Date", "Calls", "Integrations", "Hours over limit"], rows),
+                  query.tz, query.threshold, counts.stats)
 
 
 def activity_days(query: Query) -> list[date]:
-    counts = count_hourly(query.logs, query.tz)
-    return sorted({local_date(ns, query.tz) for ns in counts.frame["hour_ns"]})
+    counts = count_hourly(query.logs, query.tz, progress=query.progress)
+    return sorted({local_date(key[0], query.tz) for key in counts.counts})
 
 
 def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]:
@@ -190,49 +178,58 @@ def activity(query: Query, day: date | None, hour: str, category: str | None) ->
     """The calls of one local hour and one category (None: every category of
     the hour, as when the Hour cell of the summary is picked), by execution start."""
     day, slot = resolve_hour(hour, day, query.tz, lambda: latest_day(query))
-    counts, cats = _day_counts(query, day)
-    in_hour = counts.frame[counts.frame["hour_ns"] == slot.start_ns]
-    by_label = in_hour.groupby("category")["calls"].sum()
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
+    labels_of = _triple_labels(counts.counts)  # the day's labels, as in its summary
+    by_label: dict[str, int] = {}
+    for (hour_ns, *triple), calls in counts.counts.items():
+        if hour_ns == slot.start_ns:
+            label = labels_of[tuple(triple)]
+            by_label[label] = by_label.get(label, 0) + calls
     if category is None:
-        labels = ordered_labels({label: cats[label] for label in by_label.index})
+        labels = ordered_labels({labels_of[t]: schema.category_of(*t) for t in labels_of if labels_of[t] in by_label})
         if not labels:
             raise NoSuchCell(f"no calls at {slot.start.isoformat()}")
     else:
         labels = [_match_label(category, by_label, slot)]
     stats = ScanStats()
-    rows = _hour_rows(query, slot, stats)
-    if rows.empty:
-        rows["category"] = []
-    else:
-        label_categories(rows, cats)
-        rows = rows[rows["category"].isin(labels)]
-    over = {label: bool(by_label[label] > query.threshold) for label in labels}
-    frame = _activity_frame(rows.sort_values("ts", kind="stable"), over, query.tz)
+    wanted = {t: label for t, label in labels_of.items() if label in labels}
+    rows = _hour_rows(query, slot, stats, set(wanted))
+    over = {label: by_label[label] > query.threshold for label in labels}
+    frame = _activity_frame(rows, wanted, over, query.tz, slot)
     title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
     return Report("activity", frame, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
 
 
-def _match_label(wanted: str, by_label, slot: HourSlot) -> str:
-    for label in by_label.index:
+def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
+    for label in by_label:
         if label.casefold() == wanted.strip().casefold():
             return label
-    have = ", ".join(f"{lab} ({n:,})" for lab, n in by_label.sort_values(ascending=False).items())
+    busiest = sorted(sorted(by_label.items()), key=lambda item: -item[1])
+    have = ", ".join(f"{lab} ({n:,})" for lab, n in busiest)
     where = f"at {slot.start.isoformat()}"
     raise NoSuchCell(f"no calls for {wanted!r} {where}; " + (f"integrations with calls: {have}" if have else "that hour has no calls"))
 
 
-def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats):
-    import pandas as pd
+def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats, triples: set[tuple[str, str, str]]):
+    """The hour's calls of the given categories as one Arrow table sorted by
+    time (None if there are none); other categories are dropped by their
+    dictionary codes, batch by batch."""
     import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .aggregate import category_mask
+    from .arrow_numpy import bool_array
 
     fields = [f for f in schema.ALL_FIELDS if f != schema.TIMESTAMP]
-    tables = list(query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats))
+    tables = []
+    for table in query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats):
+        for batch in table.to_batches():
+            kept = pa.Table.from_batches([batch.filter(bool_array(category_mask(batch, triples)))])
+            tables.append(kept.cast(_plain_schema(kept)))
     if not tables:
-        return pd.DataFrame(columns=["ts", *fields])
-    frame = pa.concat_tables([t.cast(_plain_schema(t)) for t in tables]).to_pandas()
-    for f in schema.CATEGORY_FIELDS:
-        frame[f] = frame[f].fillna("").astype(str).str.strip()
-    return frame
+        return None
+    rows = pa.concat_tables(tables)
+    return rows.take(pc.sort_indices(rows, sort_keys=[("ts", "ascending")]))  # a stable sort
 
 
 def _plain_schema(table):
@@ -245,29 +242,44 @@ def _plain_schema(table):
     ])
 
 
-def _activity_frame(rows, over: dict[str, bool], tz: ZoneInfo):
-    import pandas as pd
+def _activity_frame(rows, labels_of: dict, over: dict[str, bool], tz: ZoneInfo, slot: HourSlot) -> Grid:
+    """The drill-down's rows as plain values: text '' when missing, counts
+    None when missing. Built without pandas, which would cost more than the rows."""
+    if rows is None:
+        return Grid(list(ACTIVITY_COLUMNS), [])
 
-    starts = pd.to_datetime(rows["ts"], unit="ns", utc=True).dt.tz_convert(tz)
-    return pd.DataFrame({
-        "Method": _text(rows["method"]),
-        "Entity": _text(rows["entity"]),
-        "Request Return Count": _count(rows["return_count"]),
-        "Integration Name": rows["category"],
-        "Resource / API User": _text(rows["api_user"]),
-        "Execution Start": [t.isoformat(timespec="milliseconds") for t in starts],
-        "Execution Time (ms)": _count(rows["execution_ms"]),
-        "Threshold Exceeded": rows["category"].map(over).astype(bool),
-        "Client IP Address": _text(rows["client_ip"]),
-    }, columns=list(ACTIVITY_COLUMNS)).reset_index(drop=True)
+    def text(name: str) -> list[str]:
+        return ["" if v is None else str(v) for v in rows.column(name).to_pylist()]
 
-
-def _text(series):
-    return series.fillna("").astype(str)
+    labels = _row_labels(rows, labels_of)
+    columns = [
+        text("method"), text("entity"), rows.column("return_count").to_pylist(), labels,
+        text("api_user"), _local_iso(rows.column("ts"), tz, slot), rows.column("execution_ms").to_pylist(),
+        [over[label] for label in labels], text("client_ip"),
+    ]
+    return Grid(list(ACTIVITY_COLUMNS), [list(row) for row in zip(*columns)])
 
 
-def _count(series):
-    import pandas as pd
+def _row_labels(rows, labels_of: dict) -> list[str]:
+    """Each row's category label, its fields trimmed as the counts trim them."""
+    import pyarrow.compute as pc
 
-    return pd.to_numeric(series, errors="coerce").astype("Int64")
+    parts = [[v or "" for v in pc.utf8_trim_whitespace(rows.column(f)).to_pylist()] for f in schema.CATEGORY_FIELDS]
+    return [labels_of[triple] for triple in zip(*parts)]
 
+
+def _local_iso(ts, tz: ZoneInfo, slot: HourSlot) -> list[str]:
+    """ISO local times with milliseconds and offset, as datetime.isoformat
+    writes them. An hour has one UTC offset, so all but the rare hour that
+    holds an offset change are shifted and formatted at once."""
+    import numpy as np
+
+    from .arrow_numpy import int_values
+
+    values = int_values(ts.combine_chunks())
+    offset = slot.start.utcoffset()
+    if from_ns(slot.end_ns - 1, tz).utcoffset() != offset:
+        return [from_ns(ns, tz).isoformat(timespec="milliseconds") for ns in values.tolist()]
+    wall = (values + int(offset.total_seconds()) * 1_000_000_000).astype("datetime64[ns]")
+    suffix = slot.start.isoformat()[19:]  # '+05:30'
+    return [text + suffix for text in np.datetime_as_string(wall, unit="ms").tolist()]

@@ -98,6 +98,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .arrow_numpy import int64_scalar
     from .timestamps import to_utc_ns
 
     n = batch.num_rows
@@ -106,8 +107,9 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     good = pc.is_valid(ts)
     _skip_where(pc.invert(good), "unparseable execution_start", stats, cursor)
     if window is not None:
-        inside = pc.and_(pc.greater_equal(ts, window[0]), pc.less(ts, window[1]))
-        good = pc.and_(good, pc.fill_null(inside, False))
+        # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
+        lo, hi = int64_scalar(window[0]), int64_scalar(window[1])
+        good = pc.and_kleene(good, pc.and_(pc.greater_equal(ts, lo), pc.less(ts, hi)))
     for f in schema.INT_FIELDS:
         if f in raw:
             raw[f], bad = _checked_counts(raw[f])

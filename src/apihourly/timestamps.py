@@ -92,8 +92,10 @@ def whole_numbers(column):
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if pa.types.is_integer(column.type):
+        from .arrow_numpy import int64_scalar  # a Python 0 would make pyarrow import pandas
+
         column = column.cast(pa.int64())
-        return pc.if_else(pc.less(column, 0), pa.nulls(len(column), pa.int64()), column)
+        return pc.if_else(pc.less(column, int64_scalar(0)), pa.nulls(len(column), pa.int64()), column)
     if pa.types.is_floating(column.type):
         whole = pc.and_(pc.equal(pc.floor(column), column), pc.greater_equal(column, 0))
         return pc.if_else(whole, column.cast(pa.int64(), safe=False), pa.nulls(len(column), pa.int64()))
