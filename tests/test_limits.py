@@ -1,0 +1,65 @@
+"""Autotask's limits on arrays, with hand-computed expectations: the rolling
+60-minute count, its tiers, and calls in flight per group."""
+
+import numpy as np
+
+from apihourly import limits
+from apihourly.timeaxis import NS
+
+MIN = 60 * NS
+
+
+def test_rolling_count_is_calls_in_the_hour_up_to_and_including_t():
+    ts = np.array([0, 10, 20, 3600], dtype=np.int64) * NS
+    assert limits.rolling_counts(ts, ts).tolist() == [1, 2, 3, 3]
+    assert limits.rolling_counts(ts, [3599 * NS, 3610 * NS, 7200 * NS]).tolist() == [3, 2, 0]
+
+
+def test_tier_floors_are_half_three_quarters_and_one_over_the_threshold():
+    assert limits.tier_floors(10_000) == [5_000, 7_500, 10_001]
+    assert limits.tier_floors(5) == [3, 4, 6]
+
+
+def test_minutes_in_tiers_and_entry_times_on_a_small_threshold():
+    # calls at 0, 0.5, 1, 30 and 59.5 minutes; threshold 4 -> tiers from 2, 3 and 5 calls
+    ts = (np.array([0, 30, 60, 1800, 3570], dtype=np.int64) * NS)
+    rolling = limits.rolling_usage(ts, 0, 180 * MIN, 4)
+    assert rolling.peak == 5 and rolling.peak_ns == 3570 * NS
+    assert rolling.first_ns == [30 * NS, 60 * NS, 3570 * NS]
+    peaks = rolling.minute_peaks.tolist()
+    assert peaks[:3] == [2, 3, 3] and peaks[29:32] == [3, 4, 4] and peaks[58:62] == [4, 5, 4, 2]
+    assert peaks[89:92] == [2, 1, 1] and peaks[119:] == [1] + [0] * 60
+    # minute 0 and 61-89 at 50%; 1-58 and 60 at 75%; minute 59 over
+    assert rolling.tier_minutes == [30, 59, 1]
+
+
+def _threads(*calls, max_threads=3):
+    """calls: (group, start ms, duration ms or None)."""
+    group = [c[0] for c in calls]
+    start = [c[1] * 1_000_000 for c in calls]
+    duration = [-1 if c[2] is None else c[2] * 1_000_000 for c in calls]
+    return limits.thread_usage(group, start, duration, max_threads)
+
+
+def test_four_overlapping_calls_on_one_entity_break_the_thread_limit():
+    usage = _threads((0, 0, 1000), (0, 100, 1000), (0, 200, 1000), (0, 300, 1000))
+    assert usage.level_at_start.tolist() == [1, 2, 3, 4]
+    assert usage.intervals.tolist() == [[0, 300_000_000, 1_000_000_000, 4]]
+
+
+def test_three_overlapping_calls_and_back_to_back_calls_do_not():
+    usage = _threads((0, 0, 1000), (0, 100, 1000), (0, 200, 1000), (0, 1000, 500))
+    assert usage.level_at_start.tolist() == [1, 2, 3, 3]
+    assert usage.intervals.tolist() == []
+
+
+def test_the_same_integration_on_two_entities_is_counted_apart():
+    usage = _threads(*[(0, t, 1000) for t in (0, 10, 20)], *[(1, t, 1000) for t in (0, 10, 20)])
+    assert usage.level_at_start.tolist() == [1, 2, 3, 1, 2, 3]
+    assert usage.intervals.tolist() == []
+
+
+def test_a_call_without_duration_is_in_flight_only_at_its_start():
+    usage = _threads((0, 0, 1000), (0, 100, 1000), (0, 200, 1000), (0, 500, None), (0, 501, None))
+    assert usage.level_at_start.tolist() == [1, 2, 3, 4, 4]
+    assert usage.intervals.tolist() == [[0, 500_000_000, 500_000_001, 4], [0, 501_000_000, 501_000_001, 4]]
