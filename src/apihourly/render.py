@@ -41,9 +41,13 @@ def number(value: object, style: str = "") -> Text:
     return Text(f"{int(value):,}", style=style)
 
 
-def render(report: Report, time_format: str = "24h", limit: int = 100) -> Table:
-    renderer = {"summary": _summary, "totals": _totals, "days": _days, "activity": _activity}[report.kind]
-    return renderer(report, time_format, limit)
+def render(report: Report, time_format: str = "24h", limit: int = 100):
+    """A Rich renderable for the report: a Table, or a Group for `limits`."""
+    from .render_limits import render_limits
+
+    renderers = {"summary": _summary, "totals": _totals, "days": _days, "activity": _activity,
+                 "limits": render_limits}
+    return renderers[report.kind](report, time_format, limit)
 
 
 def _table(title: str, caption: str) -> Table:
@@ -119,8 +123,10 @@ def _days(report: Report, time_format: str, limit: int) -> Table:
     table = _table("Days with API activity", caption(report))
     for name in report.frame.columns:
         table.add_column(name, justify="left" if name == "Date" else "right")
+    db_threshold = report.meta.get("db_threshold", report.threshold)
     for row in report.frame.itertuples(index=False):
-        table.add_row(Text(row[0]), number(row[1]), number(row[2]), number(row[3], OVER_STYLE if row[3] else ""))
+        table.add_row(Text(row[0]), number(row[1]), number(row[2]), number(row[3], OVER_STYLE if row[3] else ""),
+                      number(row[4], cell_style(row[4], db_threshold)))
     return table
 
 
@@ -139,6 +145,7 @@ def _activity(report: Report, time_format: str, limit: int) -> Table:
             safe_text(row[0]), safe_text(row[1]), number(row[2]), safe_text(row[3]), safe_text(row[4]),
             Text(_clock(row[5], time_format)), number(row[6]),
             Text("✓", style=OVER_STYLE) if row[7] else Text(""), safe_text(row[8]),
+            Text(row[9], style=OVER_STYLE if row[9] else ""),
         )
     return table
 

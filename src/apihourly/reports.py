@@ -11,6 +11,7 @@ from . import schema
 from .aggregate import HourlyCounts, count_hourly
 from .errors import ApihourlyError, NoSuchCell
 from .hours import resolve_hour
+from .limits import DEFAULT_MAX_THREADS, HOUR_NS, thread_usage
 from .load import LogSet, ScanStats
 from .timeaxis import HourSlot, day_start, local_date, local_hour_axis, to_ns
 
@@ -19,7 +20,7 @@ APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of the threshold
 
 ACTIVITY_COLUMNS = (
     "Method", "Entity", "Request Return Count", "Integration Name", "Resource / API User",
-    "Execution Start", "Execution Time (ms)", "Threshold Exceeded", "Client IP Address",
+    "Execution Start", "Execution Time (ms)", "Threshold Exceeded", "Client IP Address", "Limit Reason",
 )
 
 
@@ -48,6 +49,9 @@ class Report:
     slots: tuple[HourSlot, ...] = ()
     notes: list[str] = field(default_factory=list)
     title: str = ""
+    parts: dict = field(default_factory=dict)       # further tables by name (limits)
+    meta: dict = field(default_factory=dict)        # headline figures (limits)
+    breaches: list[str] = field(default_factory=list)  # limits exceeded, for --fail-on-breach
 
 
 def day_window(day: date, tz: ZoneInfo) -> tuple[int, int]:
@@ -150,11 +154,14 @@ def _total_row(label: str, kind: str, hourly, slots, threshold: int) -> dict:
     }
 
 
-def days(query: Query) -> Report:
-    """One row per local date with calls: calls, integrations, hours over limit."""
+def days(query: Query, since: date | None = None, until: date | None = None,
+         db_threshold: int = DEFAULT_THRESHOLD) -> Report:
+    """One row per local date with calls (from `since` to `until` when given):
+    calls, integrations, hours over limit, and the peak rolling 60-minute count."""
     import pandas as pd
 
-    counts = count_hourly(query.logs, query.tz)
+    window = range_window(since, until, query.tz)
+    counts = count_hourly(query.logs, query.tz, window)
     frame = counts.frame
     label_categories(frame)
     frame["Date"] = [local_date(ns, query.tz).isoformat() for ns in frame["hour_ns"]]
@@ -166,7 +173,37 @@ def days(query: Query) -> Report:
         "Hours over limit": over.groupby(level="Date").sum(),
     }).sort_index()
     table = table.astype("int64").rename_axis("Date").reset_index()
-    return Report("days", table, query.tz, query.threshold, counts.stats)
+    table["Peak rolling hour"] = _rolling_peaks(query, [date.fromisoformat(d) for d in table["Date"]])
+    report = Report("days", table, query.tz, query.threshold, counts.stats)
+    report.meta = {"db_threshold": db_threshold}
+    return report
+
+
+def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[int, int] | None:
+    """UTC bounds from the start of `since` to the end of `until`; open ends
+    reach the earliest and latest instants a log can hold."""
+    if since is None and until is None:
+        return None
+    lo = day_window(since, tz)[0] if since else -(2**62)
+    hi = day_window(until, tz)[1] if until else 2**62
+    return lo, hi
+
+
+def _rolling_peaks(query: Query, dates: list[date]) -> list[int]:
+    """The highest rolling 60-minute count of the whole tenant on each date."""
+    import numpy as np
+
+    from .limits import HOUR_NS, daily_peaks
+
+    if not dates:
+        return []
+    first, last = dates[0], dates[-1]
+    every = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    bounds = [day_window(d, query.tz)[0] for d in every] + [day_window(last, query.tz)[1]]
+    tables = list(query.logs.scan([], (bounds[0] - HOUR_NS, bounds[-1])))
+    ts = np.sort(np.concatenate([t.column("ts").to_numpy() for t in tables]))
+    peaks = dict(zip(every, daily_peaks(ts, bounds).tolist()))
+    return [int(peaks[d]) for d in dates]
 
 
 def activity_days(query: Query) -> list[date]:
@@ -184,22 +221,43 @@ def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]
     return [f"no activity on {day.isoformat()}" + (f"; nearest dates with activity: {near}" if near else "")]
 
 
-def activity(query: Query, day: date | None, hour: str, category: str) -> Report:
-    """The calls of one local hour and one category, by execution start."""
+def activity(query: Query, day: date | None, hour: str, category: str,
+             max_threads: int = DEFAULT_MAX_THREADS) -> Report:
+    """The calls of one local hour and one category, by execution start, each
+    with the limits it met (hourly threshold, thread limit)."""
     day, slot = resolve_hour(hour, day, query.tz, lambda: latest_day(query))
     counts, cats = _day_counts(query, day)
     in_hour = counts.frame[counts.frame["hour_ns"] == slot.start_ns]
     by_label = in_hour.groupby("category")["calls"].sum()
     label = _match_label(category, by_label, slot)
     stats = ScanStats()
-    rows = _hour_rows(query, slot, stats)
+    rows = _hour_rows(query, (slot.start_ns, slot.end_ns), stats)
     if not rows.empty:
+        rows["threads"] = _over_thread_limit(rows, _hour_rows(query, (slot.start_ns - HOUR_NS, slot.start_ns),
+                                                                 ScanStats()), max_threads)
         label_categories(rows, cats)
         rows = rows[rows["category"] == label]
     over = int(by_label[label]) > query.threshold
     frame = _activity_frame(rows.sort_values("ts", kind="stable"), label, over, query.tz)
     title = f"{label}, {slot.start.isoformat()}"
     return Report("activity", frame, query.tz, query.threshold, stats, day, [label], (slot,), title=title)
+
+
+def _over_thread_limit(rows, before, max_threads: int):
+    """For each row: did it start while its (category, entity) had more than
+    `max_threads` calls in flight? Calls of the hour before still count."""
+    import numpy as np
+    import pandas as pd
+
+    both = pd.concat([before, rows], ignore_index=True) if not before.empty else rows.reset_index(drop=True)
+    triples = list(zip(*(both[f] for f in schema.CATEGORY_FIELDS)))
+    cats = {t: schema.category_of(*t) for t in set(triples)}
+    entity = both["entity"].fillna("").astype(str).str.strip()
+    group = pd.factorize(pd.Series([cats[t] for t in triples]).astype(str) + "\0" + entity)[0]
+    ms = pd.to_numeric(both["execution_ms"], errors="coerce").fillna(-1).to_numpy(np.int64)
+    duration = np.where(ms >= 0, ms * 1_000_000, -1)
+    usage = thread_usage(group, both["ts"].to_numpy(np.int64), duration, max_threads)
+    return usage.level_at_start[len(both) - len(rows):] > max_threads
 
 
 def _match_label(wanted: str, by_label, slot: HourSlot) -> str:
@@ -211,12 +269,12 @@ def _match_label(wanted: str, by_label, slot: HourSlot) -> str:
     raise NoSuchCell(f"no calls for {wanted!r} {where}; " + (f"integrations with calls: {have}" if have else "that hour has no calls"))
 
 
-def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats):
+def _hour_rows(query: Query, window: tuple[int, int], stats: ScanStats):
     import pandas as pd
     import pyarrow as pa
 
     fields = [f for f in schema.ALL_FIELDS if f != schema.TIMESTAMP]
-    tables = list(query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats))
+    tables = list(query.logs.scan(fields, window, stats))
     if not tables:
         return pd.DataFrame(columns=["ts", *fields])
     frame = pa.concat_tables([t.cast(_plain_schema(t)) for t in tables]).to_pandas()
@@ -249,7 +307,13 @@ def _activity_frame(rows, label: str, over: bool, tz: ZoneInfo):
         "Execution Time (ms)": _count(rows["execution_ms"]),
         "Threshold Exceeded": over,
         "Client IP Address": _text(rows["client_ip"]),
+        "Limit Reason": pd.Series([limit_reason(over, t) for t in rows.get("threads", [])], index=rows.index,
+                                  dtype=object),
     }, columns=list(ACTIVITY_COLUMNS)).reset_index(drop=True)
+
+
+def limit_reason(hourly: bool, threads: bool) -> str:
+    return "+".join(name for name, hit in (("hourly", hourly), ("threads", threads)) if hit)
 
 
 def _text(series):

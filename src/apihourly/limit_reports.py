@@ -1,0 +1,307 @@
+"""The `limits` report and the limit checks other reports share: calls read
+into numpy arrays (times, integration and entity codes, durations), then
+handed to limits.py. Nothing here prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import limits, schema
+from .limits import DEFAULT_DB_THRESHOLD, DEFAULT_MAX_THREADS, HOUR_NS
+from .load import LogSet, ScanStats
+from .reports import Query, Report, day_window
+from .timeaxis import from_ns, hour_starts_ns, local_date
+
+FIELDS = (*schema.CATEGORY_FIELDS, "entity", "execution_ms")
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    db_threshold: int = DEFAULT_DB_THRESHOLD
+    max_threads: int = DEFAULT_MAX_THREADS
+
+
+@dataclass
+class Calls:
+    """Calls sorted by start: `category` and `entity` index `labels` and
+    `entities`; `duration_ns` is -1 where the log gives none."""
+
+    ts: object
+    category: object
+    labels: list[str]
+    entity: object
+    entities: list[str]
+    duration_ns: object
+    stats: ScanStats = field(default_factory=ScanStats)
+
+    def group(self):
+        """One code per (category, entity) pair."""
+        return self.category * max(len(self.entities), 1) + self.entity
+
+
+def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
+    """Every call in `window` as arrays; text columns become small codes
+    through each batch's dictionary, so no per-row Python work is done."""
+    import numpy as np
+
+    stats, registries = ScanStats(), {f: {} for f in FIELDS[:-1]}
+    parts = [_batch_arrays(t, registries) for t in logs.scan(FIELDS, window, stats)]
+    cols = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, np.int64) for k in (*FIELDS, "ts")}
+    order = np.argsort(cols["ts"], kind="stable")
+    cols = {k: v[order] for k, v in cols.items()}
+    category, labels = _categories(cols, registries)
+    entities = list(registries["entity"])
+    return Calls(cols["ts"], category, labels, cols["entity"], entities, cols["execution_ms"], stats)
+
+
+def _batch_arrays(table, registries: dict) -> dict:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    out = {"ts": table.column("ts").to_numpy()}
+    for name, registry in registries.items():
+        out[name] = _codes(table.column(name), registry)
+    ms = pc.fill_null(table.column("execution_ms"), -1).to_numpy()
+    out["execution_ms"] = np.where(ms >= 0, ms * 1_000_000, -1).astype(np.int64)
+    return out
+
+
+def _codes(column, registry: dict[str, int]):
+    """Codes of cleaned text values in `registry` (which grows as needed)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array.cast(pa.string()))
+    values = [schema.clean(v) for v in array.dictionary.to_pylist()] + [""]
+    lookup = np.array([registry.setdefault(v, len(registry)) for v in values], dtype=np.int64)
+    return lookup[pc.fill_null(array.indices, len(values) - 1).to_numpy()]
+
+
+def _categories(cols: dict, registries: dict):
+    """Category codes into a list of labels in summary column order."""
+    import numpy as np
+    import pandas as pd
+
+    sizes = [max(len(registries[f]), 1) for f in schema.CATEGORY_FIELDS]
+    vendor, integration, tracking = (cols[f] for f in schema.CATEGORY_FIELDS)
+    key = (vendor * sizes[1] + integration) * sizes[2] + tracking
+    codes, uniques = pd.factorize(key, sort=False)
+    names = [list(registries[f]) for f in schema.CATEGORY_FIELDS]
+    cats = [schema.category_of(names[0][k // (sizes[1] * sizes[2])], names[1][k // sizes[2] % sizes[1]],
+                               names[2][k % sizes[2]]) for k in uniques.tolist()]
+    label_of = schema.column_labels(set(cats))
+    labels = sorted(set(label_of.values()), key=lambda lab: next(c for c in cats if label_of[c] == lab).sort_key)
+    position = {lab: i for i, lab in enumerate(labels)}
+    per_unique = np.array([position[label_of[c]] for c in cats], dtype=np.int64)
+    return (per_unique[codes] if len(codes) else np.zeros(0, np.int64)), labels
+
+
+@dataclass
+class Analysis:
+    """Every limit checked over [lo, hi): the tenant's rolling count, threads
+    per (category, entity), and integrations over the hourly threshold."""
+
+    calls: Calls
+    lo: int
+    hi: int
+    first: int                # position of the first call at or after lo
+    rolling: limits.Rolling
+    threads: limits.Threads
+    hourly_over: list[tuple[int, str, int]]  # (hour start ns, label, calls)
+    settings: LimitSettings
+
+    @property
+    def day_calls(self) -> int:
+        return len(self.calls.ts) - self.first
+
+
+def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSettings,
+            fit: bool = False) -> Analysis:
+    """Read [lo - 60 min, hi) and check every limit over [lo, hi); the hour
+    before matters because windows that end in the period start there.
+    With `fit` (or no window) the period shrinks to the calls it holds, so an
+    open-ended range does not build a minute series to the year 2116."""
+    import numpy as np
+
+    calls = load_calls(query.logs, (window[0] - HOUR_NS, window[1]) if window else None)
+    lo, hi = window or (-(2**62), 2**62)
+    if fit or window is None:
+        lo, hi = _fit(lo, hi, calls.ts)
+    first = int(np.searchsorted(calls.ts, lo, "left"))
+    rolling = limits.rolling_usage(calls.ts, lo, hi, settings.db_threshold)
+    threads = limits.thread_usage(calls.group(), calls.ts, calls.duration_ns, settings.max_threads)
+    hourly = _hourly_over(calls, first, query, lo, hi)
+    return Analysis(calls, lo, hi, first, rolling, threads, hourly, settings)
+
+
+def _fit(lo: int, hi: int, ts) -> tuple[int, int]:
+    if not len(ts):
+        return lo, lo
+    lo = max(lo, int(ts[0]))
+    return lo, max(lo, min(hi, int(ts[-1]) + 1))
+
+
+def _hourly_over(calls: Calls, first: int, query: Query, lo: int, hi: int) -> list[tuple[int, str, int]]:
+    import numpy as np
+
+    if hi <= lo:
+        return []
+    starts = np.asarray(hour_starts_ns(local_date(lo, query.tz), local_date(hi - 1, query.tz), query.tz))
+    hour = np.searchsorted(starts, calls.ts[first:], "right") - 1
+    n = len(calls.labels)
+    counts = np.bincount(hour * n + calls.category[first:], minlength=len(starts) * n)
+    over = np.flatnonzero(counts > query.threshold)
+    return [(int(starts[k // n]), calls.labels[k % n], int(counts[k])) for k in over]
+
+
+def day_intervals(analysis: Analysis):
+    """Thread-limit intervals that overlap the period."""
+    rows = analysis.threads.intervals
+    return rows[(rows[:, 2] > analysis.lo) & (rows[:, 1] < analysis.hi)] if len(rows) else rows
+
+
+def breaches(analysis: Analysis, query: Query) -> list[str]:
+    """One phrase per kind of limit that was exceeded; empty when none was."""
+    out, tz = [], query.tz
+    if analysis.hourly_over:
+        hour_ns, label, calls = analysis.hourly_over[0]
+        more = len(analysis.hourly_over) - 1
+        out.append(f"{label} made {calls:,} calls in the hour from {iso(hour_ns, tz)}, over {query.threshold:,}"
+                   + (f" (and {more} more integration-hours)" if more else ""))
+    rolling, threshold = analysis.rolling, analysis.settings.db_threshold
+    if rolling.peak > threshold:
+        out.append(f"rolling 60-minute count reached {rolling.peak:,}, over {threshold:,}, "
+                   f"first at {iso(rolling.first_ns[-1], tz)}")
+    intervals = day_intervals(analysis)
+    if len(intervals):
+        earliest = intervals[intervals[:, 1].argmin()]
+        group, start = int(earliest[0]), int(earliest[1])
+        label, entity = _group_names(analysis.calls, group)
+        out.append(f"{len(intervals):,} stretches with more than {analysis.settings.max_threads} calls in flight, "
+                   f"first {label} on {entity or '(no entity)'} at {iso(start, tz)}")
+    return out
+
+
+def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings) -> list[str]:
+    """What --fail-on-breach reports for a period: every limit exceeded."""
+    return breaches(analyse(query, window, settings, fit=True), query)
+
+
+def _group_names(calls: Calls, group: int) -> tuple[str, str]:
+    width = max(len(calls.entities), 1)
+    return calls.labels[group // width], calls.entities[group % width]
+
+
+def iso(ns: int | None, tz) -> str:
+    return "" if ns is None else from_ns(int(ns), tz).isoformat(timespec="milliseconds")
+
+
+PARTS = ("tiers", "peak", "minutes", "threads", "intervals")
+
+
+def limits_report(query: Query, day: date, settings: LimitSettings, part: str = "tiers") -> Report:
+    """The tenant's rolling 60-minute usage and thread limits on one day;
+    `part` names the table that CSV output carries."""
+    analysis = analyse(query, day_window(day, query.tz), settings)
+    tz = query.tz
+    parts = {
+        "tiers": _tiers_frame(analysis, tz),
+        "peak": _peak_frame(analysis),
+        "minutes": _minutes_frame(analysis, tz),
+        "threads": _threads_frame(analysis, tz),
+        "intervals": _intervals_frame(analysis, tz),
+    }
+    rolling = analysis.rolling
+    meta = {
+        "db_threshold": settings.db_threshold, "max_threads": settings.max_threads,
+        "calls": analysis.day_calls, "peak": rolling.peak, "peak_at": iso(rolling.peak_ns, tz),
+        "peak_window_start": iso(rolling.peak_ns - HOUR_NS, tz) if rolling.peak_ns is not None else "",
+        "calls_without_duration": int((analysis.calls.duration_ns[analysis.first:] < 0).sum()),
+    }
+    report = Report("limits", parts[part], tz, query.threshold, analysis.calls.stats, day)
+    report.parts, report.meta, report.breaches = parts, meta, breaches(analysis, query)
+    return report
+
+
+def _tiers_frame(analysis: Analysis, tz):
+    import pandas as pd
+
+    rolling = analysis.rolling
+    floors = limits.tier_floors(analysis.settings.db_threshold)
+    return pd.DataFrame({
+        "Tier": [f"{share}%" for share, _ in limits.TIERS],
+        "From calls": floors,
+        "Effect": [effect for _, effect in limits.TIERS],
+        "First reached": [iso(ns, tz) for ns in rolling.first_ns],
+        "Minutes": rolling.tier_minutes,
+    })
+
+
+def _peak_frame(analysis: Analysis):
+    """Integrations by share of the calls in the peak window."""
+    import numpy as np
+    import pandas as pd
+
+    calls, peak_ns = analysis.calls, analysis.rolling.peak_ns
+    if peak_ns is None:
+        return pd.DataFrame(columns=["Integration", "Calls", "Share (%)"])
+    window = limits.window_slice(calls.ts, peak_ns)
+    counts = np.bincount(calls.category[window], minlength=len(calls.labels))
+    frame = pd.DataFrame({"Integration": calls.labels, "Calls": counts})
+    frame = frame[frame["Calls"] > 0].sort_values("Calls", ascending=False, kind="stable")
+    frame["Share (%)"] = (100 * frame["Calls"] / frame["Calls"].sum()).round(1)
+    return frame.reset_index(drop=True)
+
+
+def _minutes_frame(analysis: Analysis, tz):
+    import pandas as pd
+
+    starts = pd.to_datetime(analysis.rolling.minute_starts, unit="ns", utc=True).tz_convert(tz)
+    return pd.DataFrame({"Minute": [t.isoformat() for t in starts],
+                         "Rolling calls": analysis.rolling.minute_peaks.astype("int64")})
+
+
+def _threads_frame(analysis: Analysis, tz):
+    """One row per (integration, entity) with calls in the period."""
+    import numpy as np
+    import pandas as pd
+
+    calls, first = analysis.calls, analysis.first
+    group = calls.group()[first:]
+    frame = pd.DataFrame({"group": group, "level": analysis.threads.level_at_start[first:],
+                          "none": calls.duration_ns[first:] < 0})
+    per = frame.groupby("group").agg(calls=("level", "size"), none=("none", "sum"), top=("level", "max"))
+    # int64 throughout: a float would round nanosecond instants to ~256 ns
+    intervals = day_intervals(analysis)
+    times_over = dict(zip(*np.unique(intervals[:, 0], return_counts=True)))
+    first_over: dict[int, int] = {}
+    for g, start in intervals[:, :2].tolist():
+        first_over[g] = min(start, first_over.get(g, start))
+    names = [_group_names(calls, int(g)) for g in per.index]
+    out = pd.DataFrame({
+        "Integration": [n[0] for n in names], "Entity": [n[1] for n in names],
+        "Calls": per["calls"].to_numpy(np.int64), "Without duration": per["none"].to_numpy(np.int64),
+        "Max in flight": per["top"].to_numpy(np.int64),
+        "Times over": np.array([times_over.get(g, 0) for g in per.index], dtype=np.int64),
+        "First over": [iso(first_over.get(g), tz) for g in per.index],
+    })
+    order = out.sort_values(["Max in flight", "Calls", "Integration", "Entity"],
+                            ascending=[False, False, True, True], kind="stable").index
+    return out.loc[order].reset_index(drop=True)
+
+
+def _intervals_frame(analysis: Analysis, tz):
+    import pandas as pd
+
+    rows = day_intervals(analysis)
+    rows = rows[rows[:, 1].argsort(kind="stable")] if len(rows) else rows
+    names = [_group_names(analysis.calls, int(g)) for g in rows[:, 0]]
+    return pd.DataFrame({
+        "Integration": [n[0] for n in names], "Entity": [n[1] for n in names],
+        "Start": [iso(v, tz) for v in rows[:, 1]], "End": [iso(v, tz) for v in rows[:, 2]],
+        "Max in flight": rows[:, 3].astype("int64"),
+    }, columns=["Integration", "Entity", "Start", "End", "Max in flight"])
