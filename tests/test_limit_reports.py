@@ -137,3 +137,15 @@ def test_minute_series_follows_the_local_day(logdir, tz, minutes):
     series = report.parts["minutes"]
     assert len(series) == minutes
     assert int(series["Rolling calls"].sum()) == 60
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata", "America/St_Johns"])
+def test_iso_many_matches_iso_across_dst_and_odd_offsets(tz):
+    from apihourly.limit_reports import iso, iso_many
+
+    zone = ZoneInfo(tz)
+    ns = [int(utc(2026, 11, 1, 5, 59, 59).timestamp()) * 10**9 + 999_999_999,  # last instant of EDT
+          int(utc(2026, 11, 1, 6).timestamp()) * 10**9, 1_794_787_200_123_456_789]
+    assert iso_many(ns, zone) == [iso(v, zone) for v in ns]
+    assert iso_many(ns, ZoneInfo("America/New_York"))[:2] == ["2026-11-01T01:59:59.999-04:00",
+                                                              "2026-11-01T01:00:00.000-05:00"]

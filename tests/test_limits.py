@@ -38,7 +38,7 @@ def _threads(*calls, max_threads=3):
     group = [c[0] for c in calls]
     start = [c[1] * 1_000_000 for c in calls]
     duration = [-1 if c[2] is None else c[2] * 1_000_000 for c in calls]
-    return limits.thread_usage(group, start, duration, max_threads)
+    return limits.thread_usage(group, start, duration, max_threads, per_call=True)
 
 
 def test_four_overlapping_calls_on_one_entity_break_the_thread_limit():
@@ -63,3 +63,20 @@ def test_a_call_without_duration_is_in_flight_only_at_its_start():
     usage = _threads((0, 0, 1000), (0, 100, 1000), (0, 200, 1000), (0, 500, None), (0, 501, None))
     assert usage.level_at_start.tolist() == [1, 2, 3, 4, 4]
     assert usage.intervals.tolist() == [[0, 500_000_000, 500_000_001, 4], [0, 501_000_000, 501_000_001, 4]]
+
+
+def test_packed_and_lexsort_sweeps_agree_on_random_calls():
+    rng = np.random.default_rng(7)
+    group = rng.integers(0, 5, 2_000)
+    start = np.sort(rng.integers(0, 60_000, 2_000)) * 1_000_000
+    duration = np.where(rng.random(2_000) < 0.1, -1, rng.integers(0, 400, 2_000) * 1_000_000)
+    fast = limits.thread_usage(group, start, duration, 2)
+    slow = limits.thread_usage(group, start, duration, 2, per_call=True)
+    assert fast.intervals.tolist() == slow.intervals.tolist() and len(fast.intervals) > 10
+    assert fast.group_max == slow.group_max
+    assert fast.group_max == {g: int(slow.level_at_start[group == g].max()) for g in range(5)}
+
+
+def test_group_max_leaves_out_instants_before_since():
+    usage = limits.thread_usage([0, 0, 0, 1], [0, 1, 2, 50], [10, 10, 10, 1], 3, since=20)
+    assert usage.group_max == {0: 0, 1: 1}

@@ -37,7 +37,10 @@ class Calls:
 
     def group(self):
         """One code per (category, entity) pair."""
-        return self.category * max(len(self.entities), 1) + self.entity
+        group = self.category.astype("int64")
+        group *= max(len(self.entities), 1)
+        group += self.entity
+        return group
 
 
 def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
@@ -45,26 +48,91 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
     through each batch's dictionary, so no per-row Python work is done."""
     import numpy as np
 
-    stats, registries = ScanStats(), {f: {} for f in FIELDS[:-1]}
-    parts = [_batch_arrays(t, registries) for t in logs.scan(FIELDS, window, stats)]
-    cols = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, np.int64) for k in (*FIELDS, "ts")}
-    order = np.argsort(cols["ts"], kind="stable")
-    cols = {k: v[order] for k, v in cols.items()}
-    category, labels = _categories(cols, registries)
-    entities = list(registries["entity"])
-    return Calls(cols["ts"], category, labels, cols["entity"], entities, cols["execution_ms"], stats)
+    stats, registries, cols = ScanStats(), _Registries(), _Columns()
+    for table in logs.scan(FIELDS, window, stats):
+        cols.append(_batch_arrays(table, registries))
+    cols = cols.arrays()
+    if np.any(cols["ts"][1:] < cols["ts"][:-1]):  # logs are usually in order already
+        order = np.argsort(cols["ts"], kind="stable")
+        cols = {k: v[order] for k, v in cols.items()}
+    position, labels = registries.label_positions()
+    return Calls(cols["ts"], position[cols["category"]], labels, cols["entity"], list(registries.text["entity"]),
+                 cols["duration_ns"], stats)
 
 
-def _batch_arrays(table, registries: dict) -> dict:
+class _Columns:
+    """Arrays that grow by doubling as batches arrive. Copying each batch in
+    lets Arrow and malloc reuse the batch's memory; keeping every batch and
+    concatenating them touched twice the memory, which on a big day cost
+    more system time than the whole computation."""
+
+    NAMES = {"ts": "int64", "category": "int32", "entity": "int32", "duration_ns": "int64"}
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.size = 0
+        self.data = {k: np.empty(0, dtype) for k, dtype in self.NAMES.items()}
+
+    def append(self, batch: dict) -> None:
+        import numpy as np
+
+        n = len(batch["ts"])
+        if self.size + n > len(self.data["ts"]):
+            capacity = max(2 * len(self.data["ts"]), self.size + n, 1 << 16)
+            for k, old in self.data.items():
+                self.data[k] = np.empty(capacity, old.dtype)
+                self.data[k][:self.size] = old[:self.size]
+        for k, column in self.data.items():
+            column[self.size:self.size + n] = batch[k]
+        self.size += n
+
+    def arrays(self) -> dict:
+        return {k: v[:self.size] for k, v in self.data.items()}
+
+
+class _Registries:
+    """Codes handed out so far: per text field, and per integration category."""
+
+    def __init__(self) -> None:
+        self.text: dict[str, dict[str, int]] = {f: {} for f in (*schema.CATEGORY_FIELDS, "entity")}
+        self.categories: dict[schema.Category, int] = {}
+
+    def category_codes(self, vendor, integration, tracking):
+        """Per row, the code of its Category; the rule runs once per distinct triple."""
+        import numpy as np
+        import pandas as pd
+
+        sizes = [max(len(self.text[f]), 1) for f in schema.CATEGORY_FIELDS]
+        codes, uniques = pd.factorize((vendor * sizes[1] + integration) * sizes[2] + tracking)
+        names = [list(self.text[f]) for f in schema.CATEGORY_FIELDS]
+        cats = [schema.category_of(names[0][k // (sizes[1] * sizes[2])], names[1][k // sizes[2] % sizes[1]],
+                                   names[2][k % sizes[2]]) for k in uniques.tolist()]
+        lookup = np.array([self.categories.setdefault(c, len(self.categories)) for c in cats], dtype=np.int32)
+        return lookup[codes]
+
+    def label_positions(self):
+        """Per category code, its label's position in summary column order."""
+        import numpy as np
+
+        label_of = schema.column_labels(set(self.categories))
+        labels = sorted(label_of.values(), key=lambda lab: next(c for c in label_of if label_of[c] == lab).sort_key)
+        at = {lab: i for i, lab in enumerate(labels)}
+        return np.array([at[label_of[c]] for c in self.categories] or [0], dtype=np.int32), labels
+
+
+def _batch_arrays(table, registries: _Registries) -> dict:
     import numpy as np
     import pyarrow.compute as pc
 
-    out = {"ts": table.column("ts").to_numpy()}
-    for name, registry in registries.items():
-        out[name] = _codes(table.column(name), registry)
+    codes = {name: _codes(table.column(name), registry) for name, registry in registries.text.items()}
     ms = pc.fill_null(table.column("execution_ms"), -1).to_numpy()
-    out["execution_ms"] = np.where(ms >= 0, ms * 1_000_000, -1).astype(np.int64)
-    return out
+    return {
+        "ts": table.column("ts").to_numpy(),
+        "category": registries.category_codes(*(codes[f] for f in schema.CATEGORY_FIELDS)),
+        "entity": codes["entity"].astype(np.int32),
+        "duration_ns": np.where(ms >= 0, ms * 1_000_000, -1).astype(np.int64),
+    }
 
 
 def _codes(column, registry: dict[str, int]):
@@ -79,25 +147,6 @@ def _codes(column, registry: dict[str, int]):
     values = [schema.clean(v) for v in array.dictionary.to_pylist()] + [""]
     lookup = np.array([registry.setdefault(v, len(registry)) for v in values], dtype=np.int64)
     return lookup[pc.fill_null(array.indices, len(values) - 1).to_numpy()]
-
-
-def _categories(cols: dict, registries: dict):
-    """Category codes into a list of labels in summary column order."""
-    import numpy as np
-    import pandas as pd
-
-    sizes = [max(len(registries[f]), 1) for f in schema.CATEGORY_FIELDS]
-    vendor, integration, tracking = (cols[f] for f in schema.CATEGORY_FIELDS)
-    key = (vendor * sizes[1] + integration) * sizes[2] + tracking
-    codes, uniques = pd.factorize(key, sort=False)
-    names = [list(registries[f]) for f in schema.CATEGORY_FIELDS]
-    cats = [schema.category_of(names[0][k // (sizes[1] * sizes[2])], names[1][k // sizes[2] % sizes[1]],
-                               names[2][k % sizes[2]]) for k in uniques.tolist()]
-    label_of = schema.column_labels(set(cats))
-    labels = sorted(set(label_of.values()), key=lambda lab: next(c for c in cats if label_of[c] == lab).sort_key)
-    position = {lab: i for i, lab in enumerate(labels)}
-    per_unique = np.array([position[label_of[c]] for c in cats], dtype=np.int64)
-    return (per_unique[codes] if len(codes) else np.zeros(0, np.int64)), labels
 
 
 @dataclass
@@ -133,7 +182,7 @@ def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSetting
         lo, hi = _fit(lo, hi, calls.ts)
     first = int(np.searchsorted(calls.ts, lo, "left"))
     rolling = limits.rolling_usage(calls.ts, lo, hi, settings.db_threshold)
-    threads = limits.thread_usage(calls.group(), calls.ts, calls.duration_ns, settings.max_threads)
+    threads = limits.thread_usage(calls.group(), calls.ts, calls.duration_ns, settings.max_threads, since=lo)
     hourly = _hourly_over(calls, first, query, lo, hi)
     return Analysis(calls, lo, hi, first, rolling, threads, hourly, settings)
 
@@ -151,9 +200,12 @@ def _hourly_over(calls: Calls, first: int, query: Query, lo: int, hi: int) -> li
     if hi <= lo:
         return []
     starts = np.asarray(hour_starts_ns(local_date(lo, query.tz), local_date(hi - 1, query.tz), query.tz))
-    hour = np.searchsorted(starts, calls.ts[first:], "right") - 1
     n = len(calls.labels)
-    counts = np.bincount(hour * n + calls.category[first:], minlength=len(starts) * n)
+    key = np.searchsorted(starts, calls.ts[first:], "right")
+    key -= 1
+    key *= n
+    key += calls.category[first:]
+    counts = np.bincount(key, minlength=len(starts) * n)
     over = np.flatnonzero(counts > query.threshold)
     return [(int(starts[k // n]), calls.labels[k % n], int(counts[k])) for k in over]
 
@@ -198,6 +250,28 @@ def _group_names(calls: Calls, group: int) -> tuple[str, str]:
 
 def iso(ns: int | None, tz) -> str:
     return "" if ns is None else from_ns(int(ns), tz).isoformat(timespec="milliseconds")
+
+
+def iso_many(ns, tz) -> list[str]:
+    """iso() for an array, in numpy: local wall time plus each value's UTC
+    offset, so a day of thread intervals does not cost a datetime apiece."""
+    import numpy as np
+    import pandas as pd
+
+    ns = np.asarray(ns, dtype=np.int64)
+    if not len(ns):
+        return []
+    local = pd.DatetimeIndex(ns.astype("datetime64[ns]"), tz="UTC").tz_convert(tz).tz_localize(None)
+    wall = local.to_numpy().astype("datetime64[ms]")  # truncates, as iso() does
+    offset_s = (local.to_numpy().astype(np.int64) - ns) // 1_000_000_000
+    offsets, index = np.unique(offset_s, return_inverse=True)
+    suffix = np.array([_offset(int(o)) for o in offsets])[index]
+    return np.char.add(np.datetime_as_string(wall, unit="ms"), suffix).tolist()
+
+
+def _offset(seconds: int) -> str:
+    sign, seconds = ("+" if seconds >= 0 else "-"), abs(seconds)
+    return f"{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 PARTS = ("tiers", "peak", "minutes", "threads", "intervals")
@@ -272,9 +346,12 @@ def _threads_frame(analysis: Analysis, tz):
 
     calls, first = analysis.calls, analysis.first
     group = calls.group()[first:]
-    frame = pd.DataFrame({"group": group, "level": analysis.threads.level_at_start[first:],
-                          "none": calls.duration_ns[first:] < 0})
-    per = frame.groupby("group").agg(calls=("level", "size"), none=("none", "sum"), top=("level", "max"))
+    counts = np.bincount(group, minlength=1)
+    present = np.flatnonzero(counts)
+    per = pd.DataFrame({"calls": counts[present],
+                        "none": np.bincount(group, calls.duration_ns[first:] < 0, minlength=1)[present]},
+                       index=present)
+    top = analysis.threads.group_max
     # int64 throughout: a float would round nanosecond instants to ~256 ns
     intervals = day_intervals(analysis)
     times_over = dict(zip(*np.unique(intervals[:, 0], return_counts=True)))
@@ -285,7 +362,7 @@ def _threads_frame(analysis: Analysis, tz):
     out = pd.DataFrame({
         "Integration": [n[0] for n in names], "Entity": [n[1] for n in names],
         "Calls": per["calls"].to_numpy(np.int64), "Without duration": per["none"].to_numpy(np.int64),
-        "Max in flight": per["top"].to_numpy(np.int64),
+        "Max in flight": np.array([top.get(g, 0) for g in per.index], dtype=np.int64),
         "Times over": np.array([times_over.get(g, 0) for g in per.index], dtype=np.int64),
         "First over": [iso(first_over.get(g), tz) for g in per.index],
     })
@@ -302,6 +379,6 @@ def _intervals_frame(analysis: Analysis, tz):
     names = [_group_names(analysis.calls, int(g)) for g in rows[:, 0]]
     return pd.DataFrame({
         "Integration": [n[0] for n in names], "Entity": [n[1] for n in names],
-        "Start": [iso(v, tz) for v in rows[:, 1]], "End": [iso(v, tz) for v in rows[:, 2]],
+        "Start": iso_many(rows[:, 1], tz), "End": iso_many(rows[:, 2], tz),
         "Max in flight": rows[:, 3].astype("int64"),
     }, columns=["Integration", "Entity", "Start", "End", "Max in flight"])

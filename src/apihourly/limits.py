@@ -34,7 +34,9 @@ def rolling_counts(sorted_ts, at, window: int = HOUR_NS):
     import numpy as np
 
     at = np.asarray(at, dtype=np.int64)
-    return np.searchsorted(sorted_ts, at, "right") - np.searchsorted(sorted_ts, at - window, "right")
+    counts = np.searchsorted(sorted_ts, at, "right")
+    counts -= np.searchsorted(sorted_ts, at - window, "right")  # in place: a big day is 10M+ calls
+    return counts
 
 
 @dataclass
@@ -57,7 +59,7 @@ def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int) -> Rolling:
     inside = sorted_ts[np.searchsorted(sorted_ts, lo, "left"):np.searchsorted(sorted_ts, hi, "left")]
     counts = rolling_counts(sorted_ts, inside)
     starts = np.arange(lo, hi, MINUTE_NS, dtype=np.int64)
-    peaks = _minute_peaks(rolling_counts(sorted_ts, starts), (inside - lo) // MINUTE_NS, counts)
+    peaks = _minute_peaks(rolling_counts(sorted_ts, starts), np.searchsorted(inside, starts, "left"), counts)
     floors = tier_floors(threshold)
     tier_of_minute = np.searchsorted(np.asarray(floors), peaks, "right")
     minutes = np.bincount(tier_of_minute, minlength=len(floors) + 1)[1:]
@@ -70,15 +72,15 @@ def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int) -> Rolling:
     )
 
 
-def _minute_peaks(at_minute_start, minute_of_call, counts):
-    """Per minute, the larger of the count at its start and at its calls."""
+def _minute_peaks(at_minute_start, first_call, counts):
+    """Per minute, the larger of the count at its start and at its calls;
+    `first_call` is the position of each minute's first call in `counts`."""
     import numpy as np
 
     peaks = at_minute_start.copy()
-    if counts.size:
-        first = np.flatnonzero(np.diff(minute_of_call, prepend=-1))
-        minutes = minute_of_call[first]
-        peaks[minutes] = np.maximum(peaks[minutes], np.maximum.reduceat(counts, first))
+    busy = np.flatnonzero(first_call < np.append(first_call[1:], len(counts)))
+    if busy.size:
+        peaks[busy] = np.maximum(peaks[busy], np.maximum.reduceat(counts, first_call[busy]))
     return peaks
 
 
@@ -118,45 +120,137 @@ def daily_peaks(sorted_ts, day_bounds):
 class Threads:
     """Calls in flight per group (an (integration, entity) pair)."""
 
-    intervals: object               # int64 array rows: group, start ns, end ns, peak
-    level_at_start: object          # per call: calls in flight just after it started
+    intervals: object               # int64 rows: group, start ns, end ns, peak
+    group_max: dict[int, int]       # group -> most calls in flight at once from `since`
+    level_at_start: object = None   # per call, when asked: calls in flight just after it started
 
 
-def thread_usage(group, start, duration_ns, max_threads: int) -> Threads:
+def thread_usage(group, start, duration_ns, max_threads: int, since: int | None = None,
+                 per_call: bool = False) -> Threads:
     """Sweep-line over the calls' [start, start + duration) intervals.
 
     A call without a duration (negative or missing: pass -1) is instantaneous:
     it lasts 1 ns, so it overlaps calls running at its start and nothing
     after. At equal instants ends come before starts, so back-to-back calls
-    do not overlap.
+    do not overlap. `since` leaves earlier instants out of `group_max`.
     """
     import numpy as np
 
     group = np.asarray(group, dtype=np.int64)
     start = np.asarray(start, dtype=np.int64)
-    end = start + np.maximum(np.asarray(duration_ns, dtype=np.int64), 1)
-    times = np.concatenate([end, start])
-    kinds = np.repeat(np.array([0, 1], dtype=np.int8), len(start))  # 0 end, 1 start
-    order = np.lexsort((kinds, times, np.concatenate([group, group])))
-    step = np.where(kinds[order] == 1, 1, -1)
-    level = np.cumsum(step)
-    calls = np.arange(len(start) * 2, dtype=np.int64)[order]
-    level_at_start = np.empty(len(start), dtype=np.int64)
-    is_start = calls >= len(start)
-    level_at_start[calls[is_start] - len(start)] = level[is_start]
-    groups_sorted = np.concatenate([group, group])[order]
-    return Threads(_over(groups_sorted, times[order], level, max_threads), level_at_start)
+    duration = np.maximum(np.asarray(duration_ns, dtype=np.int64), 1)
+    events = _Events.packed(group, start, duration) if not per_call else None
+    events = events or _Events.lexsorted(group, start, start + duration)
+    rises, falls, peaks = _stretches(events.level, max_threads)
+    intervals = np.column_stack([events.group_at(rises), events.time_at(rises), events.time_at(falls), peaks])
+    groups = np.flatnonzero(np.bincount(group)) if len(group) else group
+    return Threads(intervals.astype(np.int64), events.group_max(groups, since), events.level_at_start(len(start)))
 
 
-def _over(groups_sorted, times, level, max_threads: int):
-    """Rows (group, start, end, peak) for each stretch with more than
-    `max_threads` calls in flight. Every group ends at level 0, so no
-    stretch runs from one group into the next."""
+@dataclass
+class _Events:
+    """Every call's end and start, sorted by (group, time, ends first), with
+    `level`, the calls in flight after each event. Packed events keep one
+    int64 key per event (group, time, kind) and decode only where asked:
+    sorting them is a plain sort, several times faster than a lexsort."""
+
+    level: object
+    keys: object = None
+    shift: int = 0
+    t0: int = 0
+    groups: object = None
+    times: object = None
+    order: object = None
+
+    @classmethod
+    def packed(cls, group, start, duration):
+        """None when the key does not fit in 63 bits (a span of years, or
+        millions of groups); the caller then lexsorts. Built in place, since
+        a big day has tens of millions of events."""
+        import numpy as np
+
+        if not len(start) or int(group.min()) < 0:
+            return None
+        n, t0 = len(start), int(start.min())
+        keys = np.empty(2 * n, dtype=np.int64)
+        np.subtract(start, t0, out=keys[n:])
+        np.add(keys[n:], duration, out=keys[:n])
+        shift = int(keys[:n].max()).bit_length() + 1
+        if shift + int(group.max()).bit_length() > 62:
+            return None
+        keys <<= 1
+        keys[n:] |= 1
+        base = np.left_shift(group, shift)
+        keys[:n] |= base
+        keys[n:] |= base
+        del base
+        keys.sort()
+        level = keys & 1
+        level <<= 1
+        level -= 1
+        return cls(np.cumsum(level, out=level), keys, shift, t0)
+
+    @classmethod
+    def lexsorted(cls, group, start, end):
+        import numpy as np
+
+        n = len(start)
+        kinds = np.repeat(np.array([False, True]), n)
+        groups, times = np.concatenate([group, group]), np.concatenate([end, start])
+        order = np.lexsort((kinds, times, groups))
+        level = np.cumsum(np.where(kinds[order], 1, -1))
+        return cls(level, groups=groups[order], times=times[order], order=order)
+
+    def group_at(self, idx):
+        return self.groups[idx] if self.keys is None else self.keys[idx] >> self.shift
+
+    def time_at(self, idx):
+        if self.keys is None:
+            return self.times[idx]
+        return ((self.keys[idx] >> 1) & ((1 << (self.shift - 1)) - 1)) + self.t0
+
+    def _position(self, group, time):
+        """Position of the first event of `group` at or after `time`."""
+        import numpy as np
+
+        if self.keys is None:
+            first = np.searchsorted(self.groups, group, "left")
+            last = np.searchsorted(self.groups, group, "right")
+            return int(first + np.searchsorted(self.times[first:last], time, "left"))
+        offset = min(max(time - self.t0, 0), (1 << (self.shift - 1)) - 1)
+        position = int(np.searchsorted(self.keys, (group << self.shift) | (offset << 1), "left"))
+        return position if time - self.t0 < 1 << (self.shift - 1) else self._position(group + 1, -(2**62))
+
+    def group_max(self, groups, since: int | None) -> dict[int, int]:
+        """Most calls in flight per group, at instants from `since` on."""
+        since = -(2**62) if since is None else since
+        out = {}
+        for g in groups.tolist():
+            lo, hi = self._position(g, since), self._position(g + 1, -(2**62))
+            out[g] = int(self.level[lo:hi].max()) if hi > lo else 0
+        return out
+
+    def level_at_start(self, n: int):
+        import numpy as np
+
+        if self.order is None:
+            return None
+        out = np.empty(n, dtype=np.int64)
+        is_start = self.order >= n
+        out[self.order[is_start] - n] = self.level[is_start]
+        return out
+
+
+def _stretches(level, max_threads: int):
+    """Positions where more than `max_threads` calls come to be in flight and
+    where they stop being, and the peak in between. Every group ends at level
+    0, so no stretch runs from one group into the next."""
     import numpy as np
 
     above = level > max_threads
-    before = np.concatenate([[False], above[:-1]])
-    rises = np.flatnonzero(above & ~before)
-    falls = np.flatnonzero(~above & before)
-    peaks = np.maximum.reduceat(level, rises) if rises.size else np.array([], dtype=np.int64)
-    return np.column_stack([groups_sorted[rises], times[rises], times[falls], peaks]).astype(np.int64)
+    rises = np.flatnonzero(above[1:] & ~above[:-1]) + 1
+    falls = np.flatnonzero(~above[1:] & above[:-1]) + 1
+    if len(above) and above[0]:
+        rises = np.concatenate([[0], rises])
+    peaks = np.maximum.reduceat(level, rises) if rises.size else np.zeros(0, dtype=np.int64)
+    return rises, falls, peaks
