@@ -149,3 +149,21 @@ def test_iso_many_matches_iso_across_dst_and_odd_offsets(tz):
     assert iso_many(ns, zone) == [iso(v, zone) for v in ns]
     assert iso_many(ns, ZoneInfo("America/New_York"))[:2] == ["2026-11-01T01:59:59.999-04:00",
                                                               "2026-11-01T01:00:00.000-05:00"]
+
+
+def test_many_distinct_names_fall_back_to_unpacked_codes(logdir, monkeypatch):
+    from apihourly import limit_reports
+
+    query = _thread_logs(logdir)
+    packed = limits_report(query, DAY, LimitSettings()).parts["threads"]
+    monkeypatch.setattr(limit_reports, "PACK_LIMIT", 1)
+    assert limits_report(query, DAY, LimitSettings()).parts["threads"].equals(packed)
+
+
+def test_counted_and_hashed_codes_agree(logdir, monkeypatch):
+    from apihourly import limit_reports
+
+    query = _thread_logs(logdir)
+    counted = limits_report(query, DAY, LimitSettings()).parts["threads"]
+    monkeypatch.setattr(limit_reports, "DENSE_LIMIT", 0)
+    assert limits_report(query, DAY, LimitSettings()).parts["threads"].equals(counted)

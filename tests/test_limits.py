@@ -37,7 +37,7 @@ def _threads(*calls, max_threads=3):
     """calls: (group, start ms, duration ms or None)."""
     group = [c[0] for c in calls]
     start = [c[1] * 1_000_000 for c in calls]
-    duration = [-1 if c[2] is None else c[2] * 1_000_000 for c in calls]
+    duration = [-1 if c[2] is None else c[2] for c in calls]
     return limits.thread_usage(group, start, duration, max_threads, per_call=True)
 
 
@@ -69,7 +69,7 @@ def test_packed_and_lexsort_sweeps_agree_on_random_calls():
     rng = np.random.default_rng(7)
     group = rng.integers(0, 5, 2_000)
     start = np.sort(rng.integers(0, 60_000, 2_000)) * 1_000_000
-    duration = np.where(rng.random(2_000) < 0.1, -1, rng.integers(0, 400, 2_000) * 1_000_000)
+    duration = np.where(rng.random(2_000) < 0.1, -1, rng.integers(0, 400, 2_000))
     fast = limits.thread_usage(group, start, duration, 2)
     slow = limits.thread_usage(group, start, duration, 2, per_call=True)
     assert fast.intervals.tolist() == slow.intervals.tolist() and len(fast.intervals) > 10
@@ -78,5 +78,31 @@ def test_packed_and_lexsort_sweeps_agree_on_random_calls():
 
 
 def test_group_max_leaves_out_instants_before_since():
-    usage = limits.thread_usage([0, 0, 0, 1], [0, 1, 2, 50], [10, 10, 10, 1], 3, since=20)
+    ms = 1_000_000
+    usage = limits.thread_usage([0, 0, 0, 1], [0, 1 * ms, 2 * ms, 50 * ms], [10, 10, 10, 1], 3, since=20 * ms)
     assert usage.group_max == {0: 0, 1: 1}
+
+
+def test_results_do_not_depend_on_the_step_size(monkeypatch):
+    rng = np.random.default_rng(11)
+    ts = np.sort(rng.integers(0, 7_200, 500)) * NS
+    group = rng.integers(0, 3, 500)
+    duration = rng.integers(-1, 90_000, 500)
+    whole = limits.rolling_usage(ts, 3_600 * NS, 7_200 * NS, 60), limits.thread_usage(group, ts, duration, 2)
+    monkeypatch.setattr(limits, "CHUNK", 7)
+    steps = limits.rolling_usage(ts, 3_600 * NS, 7_200 * NS, 60), limits.thread_usage(group, ts, duration, 2)
+    for a, b in zip(whole, steps):
+        assert {k: np.asarray(v).tolist() for k, v in vars(a).items()} == \
+               {k: np.asarray(v).tolist() for k, v in vars(b).items()}
+    assert whole[0].peak > 60 and len(whole[1].intervals) > 5
+
+
+def test_counts_at_calls_handle_equal_times_across_steps(monkeypatch):
+    ts = np.array([0, 5, 5, 5, 5, 9, 3_600, 3_605, 3_605], dtype=np.int64) * NS
+    expected = limits.rolling_counts(ts, ts).tolist()
+    assert expected == [1, 5, 5, 5, 5, 6, 6, 4, 4]  # at 3,605 s the window (5 s, 3,605 s] drops 0 and the 5s
+    monkeypatch.setattr(limits, "CHUNK", 2)
+    usage = limits.rolling_usage(ts, 0, 7_200 * NS, 5)  # tiers from 3, 4 and 6 calls
+    assert usage.peak == 6 and usage.peak_ns == 9 * NS
+    assert usage.first_ns == [5 * NS, 5 * NS, 9 * NS]
+    assert limits._counts_at_calls(ts, 1, 3).tolist() == [5, 5]

@@ -14,6 +14,8 @@ from .reports import Query, Report, day_window
 from .timeaxis import from_ns, hour_starts_ns, local_date
 
 FIELDS = (*schema.CATEGORY_FIELDS, "entity", "execution_ms")
+PACK_LIMIT = 2**62  # text codes are packed into one int64 key below this many combinations
+DENSE_LIMIT = 1 << 22  # ... and looked up in a table below this many
 
 
 @dataclass(frozen=True)
@@ -24,23 +26,35 @@ class LimitSettings:
 
 @dataclass
 class Calls:
-    """Calls sorted by start: `category` and `entity` index `labels` and
-    `entities`; `duration_ns` is -1 where the log gives none."""
+    """Calls sorted by start. Each call's `group` is its (integration,
+    entity) pair, whose names are `labels[group_category[g]]` and
+    `entities[group_entity[g]]`; `duration_ms` is -1 where the log gives none.
+    Small dtypes, because a big day holds tens of millions of calls."""
 
     ts: object
-    category: object
+    group: object
+    group_category: object
+    group_entity: list[int]
     labels: list[str]
-    entity: object
     entities: list[str]
-    duration_ns: object
+    duration_ms: object
     stats: ScanStats = field(default_factory=ScanStats)
 
-    def group(self):
-        """One code per (category, entity) pair."""
-        group = self.category.astype("int64")
-        group *= max(len(self.entities), 1)
-        group += self.entity
-        return group
+    def category(self, part: slice = slice(None)):
+        """Label positions of the calls in `part`."""
+        return self.group_category[self.group[part]]
+
+    def names(self, group: int) -> tuple[str, str]:
+        return self.labels[self.group_category[group]], self.entities[self.group_entity[group]]
+
+    def names_of(self, groups) -> tuple[list[str], list[str]]:
+        """names() for many groups at once (a big day has ~100,000 thread intervals)."""
+        import numpy as np
+
+        groups = np.asarray(groups, dtype=np.int64)
+        labels, entities = np.array(self.labels + [""], dtype=object), np.array(self.entities + [""], dtype=object)
+        return (labels[self.group_category[groups]].tolist(),
+                entities[np.asarray(self.group_entity + [0], dtype=np.int64)[groups]].tolist())
 
 
 def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
@@ -56,17 +70,20 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
         order = np.argsort(cols["ts"], kind="stable")
         cols = {k: v[order] for k, v in cols.items()}
     position, labels = registries.label_positions()
-    return Calls(cols["ts"], position[cols["category"]], labels, cols["entity"], list(registries.text["entity"]),
-                 cols["duration_ns"], stats)
+    pairs = list(registries.pairs)
+    group_category = np.array([position[c] for c, _ in pairs] or [0], dtype=np.int64)
+    return Calls(cols["ts"], cols["group"], group_category, [e for _, e in pairs], labels,
+                 list(registries.text["entity"]), cols["duration_ms"], stats)
 
 
 class _Columns:
-    """Arrays that grow by doubling as batches arrive. Copying each batch in
+    """Arrays that grow fourfold as batches arrive. Copying each batch in
     lets Arrow and malloc reuse the batch's memory; keeping every batch and
     concatenating them touched twice the memory, which on a big day cost
-    more system time than the whole computation."""
+    more system time than the whole computation. Capacity never written to
+    is never touched, so growing generously is cheap."""
 
-    NAMES = {"ts": "int64", "category": "int32", "entity": "int32", "duration_ns": "int64"}
+    NAMES = {"ts": "int64", "group": "int32", "duration_ms": "int32"}
 
     def __init__(self) -> None:
         import numpy as np
@@ -79,7 +96,7 @@ class _Columns:
 
         n = len(batch["ts"])
         if self.size + n > len(self.data["ts"]):
-            capacity = max(2 * len(self.data["ts"]), self.size + n, 1 << 16)
+            capacity = max(4 * len(self.data["ts"]), self.size + n, 1 << 20)
             for k, old in self.data.items():
                 self.data[k] = np.empty(capacity, old.dtype)
                 self.data[k][:self.size] = old[:self.size]
@@ -92,33 +109,71 @@ class _Columns:
 
 
 class _Registries:
-    """Codes handed out so far: per text field, and per integration category."""
+    """Codes handed out so far: per text field, per integration category and
+    per (category, entity) pair."""
 
     def __init__(self) -> None:
         self.text: dict[str, dict[str, int]] = {f: {} for f in (*schema.CATEGORY_FIELDS, "entity")}
         self.categories: dict[schema.Category, int] = {}
+        self.pairs: dict[tuple[int, int], int] = {}
 
-    def category_codes(self, vendor, integration, tracking):
-        """Per row, the code of its Category; the rule runs once per distinct triple."""
+    def group_codes(self, codes: dict):
+        """Per row, the code of its (category, entity) pair. The four text
+        codes are packed into one key, so the category rule runs once per
+        distinct combination, not per row."""
         import numpy as np
-        import pandas as pd
 
-        sizes = [max(len(self.text[f]), 1) for f in schema.CATEGORY_FIELDS]
-        codes, uniques = pd.factorize((vendor * sizes[1] + integration) * sizes[2] + tracking)
-        names = [list(self.text[f]) for f in schema.CATEGORY_FIELDS]
-        cats = [schema.category_of(names[0][k // (sizes[1] * sizes[2])], names[1][k // sizes[2] % sizes[1]],
-                                   names[2][k % sizes[2]]) for k in uniques.tolist()]
-        lookup = np.array([self.categories.setdefault(c, len(self.categories)) for c in cats], dtype=np.int32)
-        return lookup[codes]
+        fields = (*schema.CATEGORY_FIELDS, "entity")
+        sizes = [max(len(self.text[f]), 1) for f in fields]
+        combinations = int(np.prod(sizes, dtype=float))
+        if combinations >= PACK_LIMIT:  # absurdly many distinct names: go slow but right
+            keys = np.unique(np.column_stack([codes[f] for f in fields]), axis=0, return_inverse=True)
+            uniques, row_codes = keys[0].tolist(), keys[1].ravel()
+        else:
+            key = codes[fields[0]].astype(np.int32 if combinations < 2**31 else np.int64)
+            for f, size in zip(fields[1:], sizes[1:]):
+                key *= size
+                key += codes[f]
+            row_codes, packed = _distinct(key, combinations)
+            uniques = [_unpack(k, sizes) for k in packed.tolist()]
+        names = [list(self.text[f]) for f in fields]
+        lookup = [self._pair([n[i] for n, i in zip(names, combo)], combo[-1]) for combo in uniques]
+        return np.array(lookup or [0], dtype=np.int32)[row_codes]
+
+    def _pair(self, texts: list[str], entity: int) -> int:
+        category = schema.category_of(*texts[:3])
+        code = self.categories.setdefault(category, len(self.categories))
+        return self.pairs.setdefault((code, entity), len(self.pairs))
 
     def label_positions(self):
         """Per category code, its label's position in summary column order."""
-        import numpy as np
-
         label_of = schema.column_labels(set(self.categories))
         labels = sorted(label_of.values(), key=lambda lab: next(c for c in label_of if label_of[c] == lab).sort_key)
         at = {lab: i for i, lab in enumerate(labels)}
-        return np.array([at[label_of[c]] for c in self.categories] or [0], dtype=np.int32), labels
+        return [at[label_of[c]] for c in self.categories], labels
+
+
+def _distinct(key, combinations: int):
+    """(code per row, distinct keys), like pandas.factorize but, when the
+    keys are few (the usual case: tens of integrations and entities),
+    by counting, which allocates less and runs several times faster."""
+    import numpy as np
+    import pandas as pd
+
+    if combinations > DENSE_LIMIT:
+        return pd.factorize(key)
+    present = np.flatnonzero(np.bincount(key, minlength=combinations))
+    table = np.zeros(combinations, dtype=np.int32)
+    table[present] = np.arange(len(present), dtype=np.int32)
+    return table[key], present
+
+
+def _unpack(key: int, sizes: list[int]) -> list[int]:
+    out = []
+    for size in reversed(sizes):
+        key, rest = divmod(key, size)
+        out.append(rest)
+    return out[::-1]
 
 
 def _batch_arrays(table, registries: _Registries) -> dict:
@@ -127,12 +182,9 @@ def _batch_arrays(table, registries: _Registries) -> dict:
 
     codes = {name: _codes(table.column(name), registry) for name, registry in registries.text.items()}
     ms = pc.fill_null(table.column("execution_ms"), -1).to_numpy()
-    return {
-        "ts": table.column("ts").to_numpy(),
-        "category": registries.category_codes(*(codes[f] for f in schema.CATEGORY_FIELDS)),
-        "entity": codes["entity"].astype(np.int32),
-        "duration_ns": np.where(ms >= 0, ms * 1_000_000, -1).astype(np.int64),
-    }
+    duration = np.empty(len(ms), dtype=np.int32)
+    np.clip(ms, -1, 2**31 - 1, out=duration, casting="unsafe")
+    return {"ts": table.column("ts").to_numpy(), "group": registries.group_codes(codes), "duration_ms": duration}
 
 
 def _codes(column, registry: dict[str, int]):
@@ -145,7 +197,7 @@ def _codes(column, registry: dict[str, int]):
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array.cast(pa.string()))
     values = [schema.clean(v) for v in array.dictionary.to_pylist()] + [""]
-    lookup = np.array([registry.setdefault(v, len(registry)) for v in values], dtype=np.int64)
+    lookup = np.array([registry.setdefault(v, len(registry)) for v in values], dtype=np.int32)
     return lookup[pc.fill_null(array.indices, len(values) - 1).to_numpy()]
 
 
@@ -182,7 +234,7 @@ def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSetting
         lo, hi = _fit(lo, hi, calls.ts)
     first = int(np.searchsorted(calls.ts, lo, "left"))
     rolling = limits.rolling_usage(calls.ts, lo, hi, settings.db_threshold)
-    threads = limits.thread_usage(calls.group(), calls.ts, calls.duration_ns, settings.max_threads, since=lo)
+    threads = limits.thread_usage(calls.group, calls.ts, calls.duration_ms, settings.max_threads, since=lo)
     hourly = _hourly_over(calls, first, query, lo, hi)
     return Analysis(calls, lo, hi, first, rolling, threads, hourly, settings)
 
@@ -199,15 +251,13 @@ def _hourly_over(calls: Calls, first: int, query: Query, lo: int, hi: int) -> li
 
     if hi <= lo:
         return []
-    starts = np.asarray(hour_starts_ns(local_date(lo, query.tz), local_date(hi - 1, query.tz), query.tz))
-    n = len(calls.labels)
-    key = np.searchsorted(starts, calls.ts[first:], "right")
-    key -= 1
-    key *= n
-    key += calls.category[first:]
-    counts = np.bincount(key, minlength=len(starts) * n)
-    over = np.flatnonzero(counts > query.threshold)
-    return [(int(starts[k // n]), calls.labels[k % n], int(counts[k])) for k in over]
+    starts = hour_starts_ns(local_date(lo, query.tz), local_date(hi - 1, query.tz), query.tz)
+    cuts = np.searchsorted(calls.ts, [*starts, hi], "left")
+    out = []
+    for hour, a, b in zip(starts, cuts[:-1], cuts[1:]):
+        counts = np.bincount(calls.category(slice(max(a, first), b)), minlength=len(calls.labels))
+        out += [(hour, calls.labels[k], int(counts[k])) for k in np.flatnonzero(counts > query.threshold)]
+    return out
 
 
 def day_intervals(analysis: Analysis):
@@ -232,7 +282,7 @@ def breaches(analysis: Analysis, query: Query) -> list[str]:
     if len(intervals):
         earliest = intervals[intervals[:, 1].argmin()]
         group, start = int(earliest[0]), int(earliest[1])
-        label, entity = _group_names(analysis.calls, group)
+        label, entity = analysis.calls.names(group)
         out.append(f"{len(intervals):,} stretches with more than {analysis.settings.max_threads} calls in flight, "
                    f"first {label} on {entity or '(no entity)'} at {iso(start, tz)}")
     return out
@@ -241,11 +291,6 @@ def breaches(analysis: Analysis, query: Query) -> list[str]:
 def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings) -> list[str]:
     """What --fail-on-breach reports for a period: every limit exceeded."""
     return breaches(analyse(query, window, settings, fit=True), query)
-
-
-def _group_names(calls: Calls, group: int) -> tuple[str, str]:
-    width = max(len(calls.entities), 1)
-    return calls.labels[group // width], calls.entities[group % width]
 
 
 def iso(ns: int | None, tz) -> str:
@@ -294,7 +339,7 @@ def limits_report(query: Query, day: date, settings: LimitSettings, part: str = 
         "db_threshold": settings.db_threshold, "max_threads": settings.max_threads,
         "calls": analysis.day_calls, "peak": rolling.peak, "peak_at": iso(rolling.peak_ns, tz),
         "peak_window_start": iso(rolling.peak_ns - HOUR_NS, tz) if rolling.peak_ns is not None else "",
-        "calls_without_duration": int((analysis.calls.duration_ns[analysis.first:] < 0).sum()),
+        "calls_without_duration": int((analysis.calls.duration_ms[analysis.first:] < 0).sum()),
     }
     report = Report("limits", parts[part], tz, query.threshold, analysis.calls.stats, day)
     report.parts, report.meta, report.breaches = parts, meta, breaches(analysis, query)
@@ -324,7 +369,7 @@ def _peak_frame(analysis: Analysis):
     if peak_ns is None:
         return pd.DataFrame(columns=["Integration", "Calls", "Share (%)"])
     window = limits.window_slice(calls.ts, peak_ns)
-    counts = np.bincount(calls.category[window], minlength=len(calls.labels))
+    counts = np.bincount(calls.category(window), minlength=len(calls.labels))
     frame = pd.DataFrame({"Integration": calls.labels, "Calls": counts})
     frame = frame[frame["Calls"] > 0].sort_values("Calls", ascending=False, kind="stable")
     frame["Share (%)"] = (100 * frame["Calls"] / frame["Calls"].sum()).round(1)
@@ -345,11 +390,11 @@ def _threads_frame(analysis: Analysis, tz):
     import pandas as pd
 
     calls, first = analysis.calls, analysis.first
-    group = calls.group()[first:]
+    group = calls.group[first:]
     counts = np.bincount(group, minlength=1)
     present = np.flatnonzero(counts)
     per = pd.DataFrame({"calls": counts[present],
-                        "none": np.bincount(group, calls.duration_ns[first:] < 0, minlength=1)[present]},
+                        "none": np.bincount(group[calls.duration_ms[first:] < 0], minlength=len(counts))[present]},
                        index=present)
     top = analysis.threads.group_max
     # int64 throughout: a float would round nanosecond instants to ~256 ns
@@ -358,9 +403,9 @@ def _threads_frame(analysis: Analysis, tz):
     first_over: dict[int, int] = {}
     for g, start in intervals[:, :2].tolist():
         first_over[g] = min(start, first_over.get(g, start))
-    names = [_group_names(calls, int(g)) for g in per.index]
+    integrations, entities = calls.names_of(per.index)
     out = pd.DataFrame({
-        "Integration": [n[0] for n in names], "Entity": [n[1] for n in names],
+        "Integration": integrations, "Entity": entities,
         "Calls": per["calls"].to_numpy(np.int64), "Without duration": per["none"].to_numpy(np.int64),
         "Max in flight": np.array([top.get(g, 0) for g in per.index], dtype=np.int64),
         "Times over": np.array([times_over.get(g, 0) for g in per.index], dtype=np.int64),
@@ -376,9 +421,9 @@ def _intervals_frame(analysis: Analysis, tz):
 
     rows = day_intervals(analysis)
     rows = rows[rows[:, 1].argsort(kind="stable")] if len(rows) else rows
-    names = [_group_names(analysis.calls, int(g)) for g in rows[:, 0]]
+    integrations, entities = analysis.calls.names_of(rows[:, 0])
     return pd.DataFrame({
-        "Integration": [n[0] for n in names], "Entity": [n[1] for n in names],
+        "Integration": integrations, "Entity": entities,
         "Start": iso_many(rows[:, 1], tz), "End": iso_many(rows[:, 2], tz),
         "Max in flight": rows[:, 3].astype("int64"),
     }, columns=["Integration", "Entity", "Start", "End", "Max in flight"])

@@ -39,6 +39,24 @@ def rolling_counts(sorted_ts, at, window: int = HOUR_NS):
     return counts
 
 
+def _counts_at_calls(sorted_ts, c: int, d: int, window: int = HOUR_NS):
+    """rolling_counts() at the calls sorted_ts[c:d], where the calls up to
+    and including t are found without a search: the end of t's run of
+    equal times (the last run may go on past d)."""
+    import numpy as np
+
+    at = sorted_ts[c:d]
+    ends = np.flatnonzero(at[1:] != at[:-1]) + 1
+    lengths = np.diff(ends, prepend=0, append=len(at))
+    upto = np.repeat(np.append(ends, len(at)) + c, lengths)
+    upto[len(at) - lengths[-1]:] = np.searchsorted(sorted_ts, at[-1], "right")
+    # calls that left the window: search only where they can be, a span about
+    # an hour's calls long, which keeps the binary search in cache
+    first = int(np.searchsorted(sorted_ts, at[0] - window, "right"))
+    upto -= first + np.searchsorted(sorted_ts[first:d], at - window, "right")
+    return upto
+
+
 @dataclass
 class Rolling:
     """The rolling count over [lo, hi): exact at calls, per-minute peaks."""
@@ -51,37 +69,39 @@ class Rolling:
     tier_minutes: list[int]      # minutes whose peak lies in each tier
 
 
+CHUNK = 1 << 20  # calls per step: big days go in steps so temporaries stay small and reused
+
+
 def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int) -> Rolling:
     """The rolling count for calls in [lo, hi). `sorted_ts` must include the
     hour before `lo`, whose calls are still in the window at `lo`."""
     import numpy as np
 
-    inside = sorted_ts[np.searchsorted(sorted_ts, lo, "left"):np.searchsorted(sorted_ts, hi, "left")]
-    counts = rolling_counts(sorted_ts, inside)
     starts = np.arange(lo, hi, MINUTE_NS, dtype=np.int64)
-    peaks = _minute_peaks(rolling_counts(sorted_ts, starts), np.searchsorted(inside, starts, "left"), counts)
+    peaks = rolling_counts(sorted_ts, starts)
     floors = tier_floors(threshold)
-    tier_of_minute = np.searchsorted(np.asarray(floors), peaks, "right")
-    minutes = np.bincount(tier_of_minute, minlength=len(floors) + 1)[1:]
-    peak_at = int(np.argmax(counts)) if counts.size else None
-    return Rolling(
-        peak=int(counts[peak_at]) if peak_at is not None else 0,
-        peak_ns=int(inside[peak_at]) if peak_at is not None else None,
-        first_ns=[_first_at_least(inside, counts, floor) for floor in floors],
-        minute_starts=starts, minute_peaks=peaks, tier_minutes=[int(m) for m in minutes],
-    )
+    first_ns: list[int | None] = [None] * len(floors)
+    peak, peak_ns = 0, None
+    a, b = (int(np.searchsorted(sorted_ts, edge, "left")) for edge in (lo, hi))
+    for c in range(a, b, CHUNK):
+        at = sorted_ts[c:min(c + CHUNK, b)]
+        counts = _counts_at_calls(sorted_ts, c, min(c + CHUNK, b))
+        top = int(np.argmax(counts))
+        if counts[top] > peak:
+            peak, peak_ns = int(counts[top]), int(at[top])
+        first_ns = [ns if ns is not None else _first_at_least(at, counts, f) for ns, f in zip(first_ns, floors)]
+        _raise_minute_peaks(peaks, (at - lo) // MINUTE_NS, counts)
+    minutes = np.bincount(np.searchsorted(np.asarray(floors), peaks, "right"), minlength=len(floors) + 1)[1:]
+    return Rolling(peak, peak_ns, first_ns, starts, peaks, [int(m) for m in minutes])
 
 
-def _minute_peaks(at_minute_start, first_call, counts):
-    """Per minute, the larger of the count at its start and at its calls;
-    `first_call` is the position of each minute's first call in `counts`."""
+def _raise_minute_peaks(peaks, minute_of_call, counts) -> None:
+    """Raise each minute's peak to the highest count at its calls (sorted)."""
     import numpy as np
 
-    peaks = at_minute_start.copy()
-    busy = np.flatnonzero(first_call < np.append(first_call[1:], len(counts)))
-    if busy.size:
-        peaks[busy] = np.maximum(peaks[busy], np.maximum.reduceat(counts, first_call[busy]))
-    return peaks
+    first = np.concatenate([[0], np.flatnonzero(minute_of_call[1:] != minute_of_call[:-1]) + 1])
+    minutes = minute_of_call[first]
+    peaks[minutes] = np.maximum(peaks[minutes], np.maximum.reduceat(counts, first))
 
 
 def _first_at_least(at, counts, floor: int) -> int | None:
@@ -125,9 +145,10 @@ class Threads:
     level_at_start: object = None   # per call, when asked: calls in flight just after it started
 
 
-def thread_usage(group, start, duration_ns, max_threads: int, since: int | None = None,
+def thread_usage(group, start, duration_ms, max_threads: int, since: int | None = None,
                  per_call: bool = False) -> Threads:
-    """Sweep-line over the calls' [start, start + duration) intervals.
+    """Sweep-line over the calls' [start, start + duration) intervals; starts
+    in ns, durations in whole milliseconds as logged.
 
     A call without a duration (negative or missing: pass -1) is instantaneous:
     it lasts 1 ns, so it overlaps calls running at its start and nothing
@@ -136,11 +157,13 @@ def thread_usage(group, start, duration_ns, max_threads: int, since: int | None 
     """
     import numpy as np
 
-    group = np.asarray(group, dtype=np.int64)
+    group = np.asarray(group)
     start = np.asarray(start, dtype=np.int64)
-    duration = np.maximum(np.asarray(duration_ns, dtype=np.int64), 1)
-    events = _Events.packed(group, start, duration) if not per_call else None
-    events = events or _Events.lexsorted(group, start, start + duration)
+    events = _Events.packed(group, start, np.asarray(duration_ms)) if not per_call else None
+    if events is None:
+        end = np.asarray(duration_ms, dtype=np.int64) * 1_000_000
+        end = start + np.maximum(end, 1, out=end)
+        events = _Events.lexsorted(group.astype(np.int64), start, end)
     rises, falls, peaks = _stretches(events.level, max_threads)
     intervals = np.column_stack([events.group_at(rises), events.time_at(rises), events.time_at(falls), peaks])
     groups = np.flatnonzero(np.bincount(group)) if len(group) else group
@@ -163,31 +186,31 @@ class _Events:
     order: object = None
 
     @classmethod
-    def packed(cls, group, start, duration):
+    def packed(cls, group, start, duration_ms):
         """None when the key does not fit in 63 bits (a span of years, or
-        millions of groups); the caller then lexsorts. Built in place, since
+        millions of groups); the caller then lexsorts. Built in steps, since
         a big day has tens of millions of events."""
         import numpy as np
 
         if not len(start) or int(group.min()) < 0:
             return None
         n, t0 = len(start), int(start.min())
-        keys = np.empty(2 * n, dtype=np.int64)
-        np.subtract(start, t0, out=keys[n:])
-        np.add(keys[n:], duration, out=keys[:n])
-        shift = int(keys[:n].max()).bit_length() + 1
+        longest = max(int(duration_ms.max()) * 1_000_000, 1)
+        shift = (int(start.max()) - t0 + longest).bit_length() + 1
         if shift + int(group.max()).bit_length() > 62:
             return None
-        keys <<= 1
-        keys[n:] |= 1
-        base = np.left_shift(group, shift)
-        keys[:n] |= base
-        keys[n:] |= base
-        del base
+        keys = np.empty(2 * n, dtype=np.int64)
+        for c in range(0, n, CHUNK):
+            d = min(c + CHUNK, n)
+            base = group[c:d].astype(np.int64) << shift
+            rel = start[c:d] - t0
+            keys[n + c:n + d] = base | (rel << 1) | 1
+            duration = duration_ms[c:d].astype(np.int64) * 1_000_000
+            keys[c:d] = base | ((rel + np.maximum(duration, 1, out=duration)) << 1)
         keys.sort()
-        level = keys & 1
-        level <<= 1
-        level -= 1
+        level = np.empty(2 * n, dtype=np.int32)
+        for c in range(0, 2 * n, CHUNK):
+            level[c:c + CHUNK] = (keys[c:c + CHUNK] & 1) * 2 - 1
         return cls(np.cumsum(level, out=level), keys, shift, t0)
 
     @classmethod

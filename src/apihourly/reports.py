@@ -255,8 +255,7 @@ def _over_thread_limit(rows, before, max_threads: int):
     entity = both["entity"].fillna("").astype(str).str.strip()
     group = pd.factorize(pd.Series([cats[t] for t in triples]).astype(str) + "\0" + entity)[0]
     ms = pd.to_numeric(both["execution_ms"], errors="coerce").fillna(-1).to_numpy(np.int64)
-    duration = np.where(ms >= 0, ms * 1_000_000, -1)
-    usage = thread_usage(group, both["ts"].to_numpy(np.int64), duration, max_threads, per_call=True)
+    usage = thread_usage(group, both["ts"].to_numpy(np.int64), ms, max_threads, per_call=True)
     return usage.level_at_start[len(both) - len(rows):] > max_threads
 
 
