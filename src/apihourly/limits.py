@@ -69,7 +69,7 @@ class Rolling:
     tier_minutes: list[int]      # minutes whose peak lies in each tier
 
 
-CHUNK = 1 << 20  # calls per step: big days go in steps so temporaries stay small and reused
+CHUNK = 1 << 16  # calls per step: big days go in steps so temporaries stay small and reused
 
 
 def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int) -> Rolling:
