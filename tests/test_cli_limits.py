@@ -86,7 +86,7 @@ def test_fail_on_breach_names_hourly_and_thread_breaches(logdir):
     assert result.exit_code == 3
     assert result.stderr == (
         "breach: W made 6 calls in the hour from 2026-11-15T10:00:00.000+00:00, over 5; "
-        "1 stretches with more than 3 calls in flight, first V on Tickets at 2026-11-15T10:00:00.300+00:00\n")
+        "1 stretch with more than 3 calls in flight, first V on Tickets at 2026-11-15T10:00:00.300+00:00\n")
     assert run("summary", "--logs", str(logdir), "--date", "2026-11-15", "--max-threads", "4",
                "--fail-on-breach").exit_code == 0
 

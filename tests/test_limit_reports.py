@@ -94,7 +94,7 @@ def test_limits_report_lists_threads_per_integration_and_entity(logdir):
         {"Integration": "Datto", "Entity": "Tickets", "Start": "2026-11-15T10:00:00.300+00:00",
          "End": "2026-11-15T10:00:01.000+00:00", "Max in flight": 4}]
     assert report.meta["calls_without_duration"] == 1
-    assert report.breaches == ["1 stretches with more than 3 calls in flight, first Datto on Tickets "
+    assert report.breaches == ["1 stretch with more than 3 calls in flight, first Datto on Tickets "
                                "at 2026-11-15T10:00:00.300+00:00"]
 
 
@@ -152,18 +152,18 @@ def test_iso_many_matches_iso_across_dst_and_odd_offsets(tz):
 
 
 def test_many_distinct_names_fall_back_to_unpacked_codes(logdir, monkeypatch):
-    from apihourly import limit_reports
+    from apihourly import calls
 
     query = _thread_logs(logdir)
     packed = limits_report(query, DAY, LimitSettings()).parts["threads"]
-    monkeypatch.setattr(limit_reports, "PACK_LIMIT", 1)
+    monkeypatch.setattr(calls, "PACK_LIMIT", 1)
     assert limits_report(query, DAY, LimitSettings()).parts["threads"].equals(packed)
 
 
 def test_counted_and_hashed_codes_agree(logdir, monkeypatch):
-    from apihourly import limit_reports
+    from apihourly import calls
 
     query = _thread_logs(logdir)
     counted = limits_report(query, DAY, LimitSettings()).parts["threads"]
-    monkeypatch.setattr(limit_reports, "DENSE_LIMIT", 0)
+    monkeypatch.setattr(calls, "DENSE_LIMIT", 0)
     assert limits_report(query, DAY, LimitSettings()).parts["threads"].equals(counted)
