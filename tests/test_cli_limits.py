@@ -116,3 +116,20 @@ def test_bad_limit_options_are_usage_errors(straddling, args, option):
     result = run(*args, "--logs", straddling)
     assert result.exit_code == 2
     assert option in result.stderr and "Traceback" not in result.stderr
+
+
+def test_activity_limit_reason_follows_max_threads(logdir):
+    start = utc(2026, 11, 15, 10)
+    write_csv(logdir / "a.csv", burst(start, 4, timedelta(milliseconds=100), vendor="V", execution_ms=1000))
+    args = ("activity", "--logs", str(logdir), "--date", "2026-11-15", "--hour", "10", "--vendor", "V", "--csv")
+    assert [r["Limit Reason"] for r in parsed_csv(run(*args).stdout)] == ["", "", "", "threads"]
+    assert [r["Limit Reason"] for r in parsed_csv(run(*args, "--max-threads", "2").stdout)] == \
+           ["", "", "threads", "threads"]
+
+
+def test_breach_line_shows_control_characters_from_logs_as_escapes(logdir):
+    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 10), 3, vendor="\x1b[2Jevil"))
+    result = run("summary", "--logs", str(logdir), "--date", "2026-11-15", "--threshold", "2", "--fail-on-breach")
+    assert result.exit_code == 3
+    assert result.stderr == ("breach: \\x1b[2Jevil made 3 calls in the hour from "
+                             "2026-11-15T10:00:00.000+00:00, over 2\n")

@@ -136,7 +136,10 @@ def _run(build: Callable[[], object], out: Output) -> None:
         _fail(str(exc), exc.hint)
     _emit(report, out)
     if out.fail_on_breach and report.breaches:
-        stderr.print(f"breach: {'; '.join(report.breaches)}", markup=False)
+        from .render import safe_text
+
+        # integration and entity names come from the logs: no terminal escapes
+        stderr.print(safe_text(f"breach: {'; '.join(report.breaches)}"))
         raise typer.Exit(3)
 
 
@@ -283,7 +286,8 @@ def days(
 def limits(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None,
     db_threshold: DbThresholdOpt = 10_000, max_threads: MaxThreadsOpt = 3, threshold: ThresholdOpt = 10_000,
-    part: Annotated[LimitsPart, typer.Option("--part", help="Table written by --csv/--output.")] = "tiers",
+    part: Annotated[LimitsPart, typer.Option(
+        "--part", help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the thread tables; 0 shows all.")] = 20,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, fail_on_breach: FailOnBreachOpt = False,

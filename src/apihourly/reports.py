@@ -11,7 +11,7 @@ from . import schema
 from .aggregate import HourlyCounts, count_hourly
 from .errors import ApihourlyError, NoSuchCell
 from .hours import resolve_hour
-from .limits import DEFAULT_MAX_THREADS, HOUR_NS, thread_usage
+from .limits import DEFAULT_MAX_THREADS, HOUR_NS, daily_peaks, thread_usage
 from .load import LogSet, ScanStats
 from .timeaxis import HourSlot, day_start, local_date, local_hour_axis, to_ns
 
@@ -192,8 +192,6 @@ def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[
 def _rolling_peaks(query: Query, dates: list[date]) -> list[int]:
     """The highest rolling 60-minute count of the whole tenant on each date."""
     import numpy as np
-
-    from .limits import HOUR_NS, daily_peaks
 
     if not dates:
         return []
