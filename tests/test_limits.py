@@ -2,6 +2,9 @@
 60-minute count, its tiers, and calls in flight per group."""
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apihourly import limits
 from apihourly.timeaxis import NS
@@ -106,3 +109,26 @@ def test_counts_at_calls_handle_equal_times_across_steps(monkeypatch):
     assert usage.peak == 6 and usage.peak_ns == 9 * NS
     assert usage.first_ns == [5 * NS, 5 * NS, 9 * NS]
     assert limits._counts_at_calls(ts, 1, 3).tolist() == [5, 5]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seconds=st.lists(st.integers(0, 3 * 3_600), min_size=1, max_size=40), threshold=st.integers(1, 12),
+       step=st.sampled_from([1, 3, 1 << 16]))
+def test_rolling_usage_matches_a_brute_force_count(seconds, threshold, step):
+    ts = np.sort(np.array(seconds, dtype=np.int64)) * NS
+    lo, hi = 3_600 * NS, 3 * 3_600 * NS
+
+    def count(t):
+        return sum(t - 3_600 * NS < x <= t for x in ts.tolist())
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "CHUNK", step)
+        usage = limits.rolling_usage(ts, lo, hi, threshold)
+    inside = [t for t in ts.tolist() if lo <= t < hi]
+    assert usage.peak == max([count(t) for t in inside], default=0)
+    floors = limits.tier_floors(threshold)
+    assert usage.first_ns == [next((t for t in inside if count(t) >= f), None) for f in floors]
+    # a minute's peak: at its start, or at one of its calls
+    for m, peak in enumerate(usage.minute_peaks.tolist()):
+        start = lo + m * MIN
+        assert peak == max([count(start)] + [count(t) for t in inside if start <= t < start + MIN])
