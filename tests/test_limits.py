@@ -132,3 +132,17 @@ def test_rolling_usage_matches_a_brute_force_count(seconds, threshold, step):
     for m, peak in enumerate(usage.minute_peaks.tolist()):
         start = lo + m * MIN
         assert peak == max([count(start)] + [count(t) for t in inside if start <= t < start + MIN])
+
+
+@settings(max_examples=60, deadline=None)
+@given(calls=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 50), st.integers(-1, 20)), min_size=1, max_size=30))
+def test_most_calls_in_flight_matches_a_brute_force_count(calls):
+    group, start_ms, duration = (np.array(c, dtype=np.int64) for c in zip(*calls))
+    start = start_ms * 1_000_000
+    end = start + np.maximum(duration * 1_000_000, 1)
+    usage = limits.thread_usage(group, start, duration, 2)
+    expected = {int(g): max(int(((group == g) & (start <= s) & (end > s)).sum()) for s in start[group == g])
+                for g in set(group.tolist())}
+    assert usage.group_max == expected
+    over = {int(g) for g, n in expected.items() if n > 2}
+    assert set(usage.intervals[:, 0].tolist()) == over
