@@ -62,13 +62,13 @@ def test_empty_gzip_file(logdir):
 def test_header_only_file_gives_no_days_a_note_and_no_default_date(logdir, tmp_path):
     (logdir / "a.csv").write_text(HEADER + "\n")
     result = run("days", "-l", str(logdir), "--csv")
-    assert result.exit_code == 0 and result.stdout == "Date,Calls,Integrations,Hours over limit\n"
+    assert result.exit_code == 0 and result.stdout == "Date,Calls,Integrations,Hours over limit,Peak rolling hour\n"
     assert result.stderr == f"note: {logdir / 'a.csv'}: no calls in this file (header only)\n"
     assert_clean_error(run("summary", "-l", str(logdir)), f"no calls with a readable execution_start in {logdir}")
     write_csv(logdir / "b.csv", [call("2026-11-15T10:00:00Z")])
     result = run("days", "-l", str(logdir), "--csv")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1] == "2026-11-15,1,1,0"
+    assert result.stdout.splitlines()[1] == "2026-11-15,1,1,0,1"
     assert f"note: {logdir / 'a.csv'}: no calls in this file (header only)" in result.stderr
 
 

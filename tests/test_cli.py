@@ -37,7 +37,7 @@ def parsed_csv(text):
     ["activity", "--date", "2026-11-16", "--hour", "15", "--vendor", "Datto RMM", "--limit", "5"],
 ])
 def test_tables_match_golden_text_on_the_sample_logs(command):
-    result = run(*command, "--logs", str(SAMPLES), width=140 if command[0] == "activity" else 100)
+    result = run(*command, "--logs", str(SAMPLES), width=150 if command[0] == "activity" else 100)
     assert result.exit_code == 0, result.stderr
     golden = GOLDEN / f"{command[0]}.txt"
     if os.environ.get("APIHOURLY_REGOLD"):
@@ -83,7 +83,7 @@ def test_activity_csv_carries_every_row_with_true_false(known):
     assert rows[0] == {"Method": "query", "Entity": "Devices", "Request Return Count": "1",
                        "Integration Name": "Datto RMM", "Resource / API User": "api@example.net",
                        "Execution Start": "2026-11-15T14:00:00.000+00:00", "Execution Time (ms)": "50",
-                       "Threshold Exceeded": "true", "Client IP Address": "192.0.2.1"}
+                       "Threshold Exceeded": "true", "Client IP Address": "192.0.2.1", "Limit Reason": "hourly"}
 
 
 def test_activity_table_says_how_many_rows_were_left_out(known):
@@ -102,7 +102,7 @@ def test_output_file_writes_csv_or_json_by_name(known, tmp_path):
     target = tmp_path / "out.csv"
     run("days", "--logs", known, "-o", str(target))
     assert parsed_csv(target.read_text())[0] == {"Date": "2026-11-14", "Calls": "6", "Integrations": "1",
-                                                 "Hours over limit": "0"}
+                                                 "Hours over limit": "0", "Peak rolling hour": "6"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

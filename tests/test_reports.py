@@ -63,8 +63,10 @@ def test_threshold_is_strictly_more_than(known):
 def test_days_lists_each_date_with_calls_integrations_and_hours_over(known):
     frame = reports.days(known).frame
     assert frame.to_dict(orient="records") == [
-        {"Date": "2026-11-14", "Calls": 6, "Integrations": 1, "Hours over limit": 0},
-        {"Date": "2026-11-15", "Calls": 17_516, "Integrations": 7, "Hours over limit": 1},
+        {"Date": "2026-11-14", "Calls": 6, "Integrations": 1, "Hours over limit": 0, "Peak rolling hour": 6},
+        # Datto RMM's 10,001 calls end at 14:50, after Acme's 3 and the custom Acme's 2
+        {"Date": "2026-11-15", "Calls": 17_516, "Integrations": 7, "Hours over limit": 1,
+         "Peak rolling hour": 10_006},
     ]
 
 

@@ -115,6 +115,10 @@ def _json_row(row: dict) -> dict:
     return {k: (None if _missing(v) or (isinstance(v, float) and math.isnan(v)) else v) for k, v in row.items()}
 
 
+def _json_rows(frame) -> list[dict]:
+    return [_json_row(r) for r in frame.to_dict(orient="records")]
+
+
 def write_json(report: Report, stream: TextIO) -> None:
     document = {
         "report": report.kind,
@@ -123,8 +127,13 @@ def write_json(report: Report, stream: TextIO) -> None:
         "threshold": report.threshold,
         "files": report.stats.files,
         "calls_read": report.stats.rows,
-        "rows": [_json_row(r) for r in report.frame.to_dict(orient="records")],
+        "rows": _json_rows(report.frame),
     }
+    if report.parts:
+        document["meta"] = report.meta
+        document["tables"] = {name: _json_rows(frame) for name, frame in report.parts.items()}
+    if report.parts or report.breaches:
+        document["breaches"] = report.breaches
     json.dump(document, stream, default=json_value, ensure_ascii=True, indent=1)
     stream.write("\n")
 

@@ -56,9 +56,13 @@ def number(value: object, style: str = "") -> Text:
     return Text(f"{int(value):,}", style=style)
 
 
-def render(report: Report, time_format: str = "24h", limit: int = 100) -> Table:
-    renderer = {"summary": _summary, "totals": _totals, "days": _days, "activity": _activity}[report.kind]
-    return renderer(report, time_format, limit)
+def render(report: Report, time_format: str = "24h", limit: int = 100):
+    """A Rich renderable for the report: a Table, or a Group for `limits`."""
+    from .render_limits import render_limits
+
+    renderers = {"summary": _summary, "totals": _totals, "days": _days, "activity": _activity,
+                 "limits": render_limits}
+    return renderers[report.kind](report, time_format, limit)
 
 
 def _table(title: str, caption: str) -> Table:
@@ -160,7 +164,9 @@ def _totals(report: Report, time_format: str, limit: int) -> Table:
 
 
 def days_cells(report: Report) -> list[list[Text]]:
-    return [[Text(row[0]), number(row[1]), number(row[2]), number(row[3], OVER_STYLE if row[3] else "")]
+    db_threshold = report.meta.get("db_threshold", report.threshold)
+    return [[Text(row[0]), number(row[1]), number(row[2]), number(row[3], OVER_STYLE if row[3] else ""),
+             number(row[4], cell_style(row[4], db_threshold))]
             for row in report.frame.itertuples(index=False)]
 
 
@@ -194,6 +200,7 @@ def activity_cells(frame, time_format: str) -> list[list[Text]]:
         safe_text(row[0]), safe_text(row[1]), number(row[2]), safe_text(row[3]), safe_text(row[4]),
         Text(clock(row[5], time_format)), number(row[6]),
         Text("✓", style=OVER_STYLE) if row[7] else Text(""), safe_text(row[8]),
+        Text(row[9], style=OVER_STYLE if row[9] else ""),
     ] for row in frame.itertuples(index=False)]
 
 

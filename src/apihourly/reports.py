@@ -15,6 +15,7 @@ from .aggregate import HourlyCounts, count_hourly
 from .errors import ApihourlyError, NoSuchCell
 from .grid import Grid
 from .hours import resolve_hour
+from .limits import DEFAULT_MAX_THREADS, HOUR_NS, daily_peaks, thread_usage
 from .load import LogSet, ScanStats
 from .timeaxis import HourSlot, day_start, from_ns, local_date, local_hour_axis, to_ns
 
@@ -23,7 +24,7 @@ APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of the threshold
 
 ACTIVITY_COLUMNS = (
     "Method", "Entity", "Request Return Count", "Integration Name", "Resource / API User",
-    "Execution Start", "Execution Time (ms)", "Threshold Exceeded", "Client IP Address",
+    "Execution Start", "Execution Time (ms)", "Threshold Exceeded", "Client IP Address", "Limit Reason",
 )
 
 
@@ -53,6 +54,9 @@ class Report:
     slots: tuple[HourSlot, ...] = ()
     notes: list[str] = field(default_factory=list)
     title: str = ""
+    parts: dict = field(default_factory=dict)       # further tables by name (limits)
+    meta: dict = field(default_factory=dict)        # headline figures (limits)
+    breaches: list[str] = field(default_factory=list)  # limits exceeded, for --fail-on-breach
 
 
 def day_window(day: date, tz: ZoneInfo) -> tuple[int, int]:
@@ -136,9 +140,11 @@ def _total_row(label: str, kind: str, hourly: list[int], slots, threshold: int) 
     }
 
 
-def days(query: Query) -> Report:
-    """One row per local date with calls: calls, integrations, hours over limit."""
-    counts = count_hourly(query.logs, query.tz, progress=query.progress)
+def days(query: Query, since: date | None = None, until: date | None = None,
+         db_threshold: int = DEFAULT_THRESHOLD) -> Report:
+    """One row per local date with calls (from `since` to `until` when given):
+    calls, integrations, hours over limit, and the peak rolling 60-minute count."""
+    counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), progress=query.progress)
     labels_of = _triple_labels(counts.counts)
     dates: dict[int, str] = {}
     per_hour: dict[tuple[str, int], dict[str, int]] = {}  # (date, hour) -> label -> calls
@@ -155,8 +161,39 @@ def days(query: Query) -> Report:
         row[1].update(cell)
         row[2] += any(n > query.threshold for n in cell.values())
     rows = [[d, calls, len(labels), over] for d, (calls, labels, over) in sorted(table.items())]
-    return Report("days", Grid(["Date", "Calls", "Integrations", "Hours over limit"], rows),
-                  query.tz, query.threshold, counts.stats)
+    peaks = _rolling_peaks(query, [date.fromisoformat(row[0]) for row in rows])
+    rows = [row + [peak] for row, peak in zip(rows, peaks)]
+    columns = ["Date", "Calls", "Integrations", "Hours over limit", "Peak rolling hour"]
+    report = Report("days", Grid(columns, rows), query.tz, query.threshold, counts.stats)
+    report.meta = {"db_threshold": db_threshold}
+    return report
+
+
+def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[int, int] | None:
+    """UTC bounds from the start of `since` to the end of `until`; open ends
+    reach the earliest and latest instants a log can hold."""
+    if since is None and until is None:
+        return None
+    lo = day_window(since, tz)[0] if since else -(2**62)
+    hi = day_window(until, tz)[1] if until else 2**62
+    return lo, hi
+
+
+def _rolling_peaks(query: Query, dates: list[date]) -> list[int]:
+    """The highest rolling 60-minute count of the whole tenant on each date."""
+    import numpy as np
+
+    from .arrow_numpy import int_values
+
+    if not dates:
+        return []
+    first, last = dates[0], dates[-1]
+    every = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    bounds = [day_window(d, query.tz)[0] for d in every] + [day_window(last, query.tz)[1]]
+    tables = list(query.logs.scan([], (bounds[0] - HOUR_NS, bounds[-1])))
+    ts = np.sort(np.concatenate([int_values(t.column("ts").combine_chunks()) for t in tables]))
+    peaks = dict(zip(every, daily_peaks(ts, bounds).tolist()))
+    return [int(peaks[d]) for d in dates]
 
 
 def activity_days(query: Query) -> list[date]:
@@ -174,9 +211,11 @@ def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]
     return [f"no activity on {day.isoformat()}" + (f"; nearest dates with activity: {near}" if near else "")]
 
 
-def activity(query: Query, day: date | None, hour: str, category: str | None) -> Report:
+def activity(query: Query, day: date | None, hour: str, category: str | None,
+             max_threads: int = DEFAULT_MAX_THREADS) -> Report:
     """The calls of one local hour and one category (None: every category of
-    the hour, as when the Hour cell of the summary is picked), by execution start."""
+    the hour, as when the Hour cell of the summary is picked), by execution
+    start, each with the limits it met (hourly threshold, thread limit)."""
     day, slot = resolve_hour(hour, day, query.tz, lambda: latest_day(query))
     counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     labels_of = _triple_labels(counts.counts)  # the day's labels, as in its summary
@@ -193,11 +232,34 @@ def activity(query: Query, day: date | None, hour: str, category: str | None) ->
         labels = [_match_label(category, by_label, slot)]
     stats = ScanStats()
     wanted = {t: label for t, label in labels_of.items() if label in labels}
-    rows = _hour_rows(query, slot, stats, set(wanted))
+    rows = _hour_rows(query, (slot.start_ns, slot.end_ns), stats, set(wanted))
+    before = _hour_rows(query, (slot.start_ns - HOUR_NS, slot.start_ns), ScanStats(), set(wanted))
+    threads = _over_thread_limit(rows, before, wanted, max_threads)
     over = {label: by_label[label] > query.threshold for label in labels}
-    frame = _activity_frame(rows, wanted, over, query.tz, slot)
+    frame = _activity_frame(rows, wanted, over, threads, query.tz, slot)
     title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
     return Report("activity", frame, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
+
+
+def _over_thread_limit(rows, before, labels_of: dict, max_threads: int) -> list[bool]:
+    """For each row: did it start while its (category, entity) had more than
+    `max_threads` calls in flight? Calls of the hour before still count."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .arrow_numpy import int_values
+
+    if rows is None:
+        return []
+    both = pa.concat_tables([t for t in (before, rows) if t is not None])
+    entities = [v or "" for v in pc.utf8_trim_whitespace(both.column("entity")).to_pylist()]
+    keys = [f"{label}\0{entity}" for label, entity in zip(_row_labels(both, labels_of), entities)]
+    group = np.unique(np.asarray(keys, dtype=object), return_inverse=True)[1].reshape(-1)
+    starts = int_values(both.column("ts").combine_chunks())
+    ms = int_values(both.column("execution_ms").combine_chunks(), null_as=-1)
+    usage = thread_usage(group, starts, ms, max_threads, per_call=True)
+    return (usage.level_at_start[both.num_rows - rows.num_rows:] > max_threads).tolist()
 
 
 def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
@@ -210,10 +272,10 @@ def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
     raise NoSuchCell(f"no calls for {wanted!r} {where}; " + (f"integrations with calls: {have}" if have else "that hour has no calls"))
 
 
-def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats, triples: set[tuple[str, str, str]]):
-    """The hour's calls of the given categories as one Arrow table sorted by
-    time (None if there are none); other categories are dropped by their
-    dictionary codes, batch by batch."""
+def _hour_rows(query: Query, window: tuple[int, int], stats: ScanStats, triples: set[tuple[str, str, str]]):
+    """The calls inside `window` of the given categories as one Arrow table
+    sorted by time (None if there are none); other categories are dropped by
+    their dictionary codes, batch by batch."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -222,7 +284,7 @@ def _hour_rows(query: Query, slot: HourSlot, stats: ScanStats, triples: set[tupl
 
     fields = [f for f in schema.ALL_FIELDS if f != schema.TIMESTAMP]
     tables = []
-    for table in query.logs.scan(fields, (slot.start_ns, slot.end_ns), stats):
+    for table in query.logs.scan(fields, window, stats):
         for batch in table.to_batches():
             kept = pa.Table.from_batches([batch.filter(bool_array(category_mask(batch, triples)))])
             tables.append(kept.cast(_plain_schema(kept)))
@@ -242,7 +304,8 @@ def _plain_schema(table):
     ])
 
 
-def _activity_frame(rows, labels_of: dict, over: dict[str, bool], tz: ZoneInfo, slot: HourSlot) -> Grid:
+def _activity_frame(rows, labels_of: dict, over: dict[str, bool], threads: list[bool], tz: ZoneInfo,
+                    slot: HourSlot) -> Grid:
     """The drill-down's rows as plain values: text '' when missing, counts
     None when missing. Built without pandas, which would cost more than the rows."""
     if rows is None:
@@ -256,8 +319,13 @@ def _activity_frame(rows, labels_of: dict, over: dict[str, bool], tz: ZoneInfo, 
         text("method"), text("entity"), rows.column("return_count").to_pylist(), labels,
         text("api_user"), _local_iso(rows.column("ts"), tz, slot), rows.column("execution_ms").to_pylist(),
         [over[label] for label in labels], text("client_ip"),
+        [limit_reason(over[label], hit) for label, hit in zip(labels, threads)],
     ]
     return Grid(list(ACTIVITY_COLUMNS), [list(row) for row in zip(*columns)])
+
+
+def limit_reason(hourly: bool, threads: bool) -> str:
+    return "+".join(name for name, hit in (("hourly", hourly), ("threads", threads)) if hit)
 
 
 def _row_labels(rows, labels_of: dict) -> list[str]:

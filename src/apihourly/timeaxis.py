@@ -113,11 +113,11 @@ def local_date(ns: int, tz: ZoneInfo) -> date:
     return from_ns(ns, tz).date()
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, option: str = "--date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadOption(f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2026-11-15", "--date") from None
+        raise BadOption(f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2026-11-15", option) from None
 
 
 def repeated_wall_hours(axis: tuple[HourSlot, ...]) -> set[int]:
