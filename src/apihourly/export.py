@@ -37,7 +37,7 @@ def csv_cell(value: object, raw: bool = False) -> object:
     missing as empty, text neutralised unless `raw`."""
     kind = type(value)
     if kind is str:  # the common cases first: this runs for every cell
-        return value if raw or not value.startswith(FORMULA_TRIGGERS) else "'" + value
+        return value if raw else neutralise(value)
     if kind is int:
         return value
     if _missing(value):
