@@ -163,3 +163,19 @@ def test_activity_of_every_category_marks_only_the_calls_of_the_category_over_th
 def test_activity_of_every_category_in_an_empty_hour_says_so(known):
     with pytest.raises(NoSuchCell, match=r"^no calls at 2026-11-15T05:00:00\+00:00$"):
         reports.activity(known, DAY, "5", None)
+
+
+def test_rolling_peaks_are_the_same_read_in_runs_of_days(logdir, monkeypatch):
+    rows = []
+    for day in range(1, 6):  # each day: a burst of 40 + day calls inside ten minutes, and a quiet call
+        rows += burst(utc(2026, 11, day, 12), 40 + day, timedelta(seconds=15), vendor="V")
+        rows += [call(f"2026-11-0{day}T20:00:00Z", vendor="V")]
+    # 20 calls before midnight, 10 after: 2026-11-06 peaks at 30, with the day before
+    rows += burst(utc(2026, 11, 5, 23, 50), 30, timedelta(seconds=30), vendor="W")
+    write_csv(logdir / "a.csv", rows)
+    query = Query(LogSet.open([str(logdir)]), UTC)
+    whole = reports.days(query).frame["Peak rolling hour"].tolist()
+    monkeypatch.setattr(reports, "PEAK_RUN_CALLS", 50)
+    assert reports.days(query).frame["Peak rolling hour"].tolist() == whole == [41, 42, 43, 44, 45, 30]
+    assert reports._runs_of_days([(date(2026, 11, d), 42) for d in range(1, 4)], 50) == [
+        [date(2026, 11, 1)], [date(2026, 11, 2)], [date(2026, 11, 3)]]

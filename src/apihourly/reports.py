@@ -161,7 +161,7 @@ def days(query: Query, since: date | None = None, until: date | None = None,
         row[1].update(cell)
         row[2] += any(n > query.threshold for n in cell.values())
     rows = [[d, calls, len(labels), over] for d, (calls, labels, over) in sorted(table.items())]
-    peaks = _rolling_peaks(query, [date.fromisoformat(row[0]) for row in rows])
+    peaks = _rolling_peaks(query, [(date.fromisoformat(row[0]), row[1]) for row in rows])
     rows = [row + [peak] for row, peak in zip(rows, peaks)]
     columns = ["Date", "Calls", "Integrations", "Hours over limit", "Peak rolling hour"]
     report = Report("days", Grid(columns, rows), query.tz, query.threshold, counts.stats)
@@ -179,21 +179,45 @@ def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[
     return lo, hi
 
 
-def _rolling_peaks(query: Query, dates: list[date]) -> list[int]:
-    """The highest rolling 60-minute count of the whole tenant on each date."""
+# Timestamps held at once while finding rolling peaks (8 bytes each, twice
+# while sorting): days are taken in runs of about this many calls, so memory
+# stays flat however many days the logs hold; only a single day busier than
+# this is held whole.
+PEAK_RUN_CALLS = 1_000_000
+
+
+def _rolling_peaks(query: Query, day_calls: list[tuple[date, int]]) -> list[int]:
+    """The highest rolling 60-minute count of the whole tenant on each date,
+    given each date's calls (to size the runs of days read together)."""
+    peaks: dict[date, int] = {}
+    for run in _runs_of_days(day_calls, PEAK_RUN_CALLS):
+        peaks.update(_peaks_of_run(query, run[0], run[-1]))
+    return [peaks[day] for day, _ in day_calls]
+
+
+def _runs_of_days(day_calls: list[tuple[date, int]], budget: int) -> list[list[date]]:
+    runs: list[list[date]] = []
+    held = budget
+    for day, calls in day_calls:
+        if held + calls > budget:
+            runs.append([])
+            held = 0
+        runs[-1].append(day)
+        held += calls
+    return runs
+
+
+def _peaks_of_run(query: Query, first: date, last: date) -> dict[date, int]:
     import numpy as np
 
     from .arrow_numpy import int_values
 
-    if not dates:
-        return []
-    first, last = dates[0], dates[-1]
     every = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     bounds = [day_window(d, query.tz)[0] for d in every] + [day_window(last, query.tz)[1]]
-    tables = list(query.logs.scan([], (bounds[0] - HOUR_NS, bounds[-1])))
-    ts = np.sort(np.concatenate([int_values(t.column("ts").combine_chunks()) for t in tables]))
-    peaks = dict(zip(every, daily_peaks(ts, bounds).tolist()))
-    return [int(peaks[d]) for d in dates]
+    parts = [int_values(t.column("ts").combine_chunks()) for t in query.logs.scan([], (bounds[0] - HOUR_NS, bounds[-1]))]
+    ts = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    ts.sort()
+    return {day: int(peak) for day, peak in zip(every, daily_peaks(ts, bounds).tolist())}
 
 
 def activity_days(query: Query) -> list[date]:
