@@ -247,3 +247,18 @@ def test_malformed_row_that_is_not_utf8_is_a_clean_error(logdir):
     result = run("days", "-l", str(logdir))
     assert_clean_error(result, "a.csv: a row with the wrong number of fields is not UTF-8 text")
     assert "Exception ignored" not in result.stderr
+
+
+def test_parquet_that_decodes_into_impossible_values_is_a_clean_error(logdir, monkeypatch):
+    import pyarrow as pa
+
+    path = write_parquet(logdir / "a.parquet", [call("2026-11-15T10:00:00Z", vendor="V")])
+
+    def damaged(log, fields, window):  # what a flipped byte in a dictionary page decodes to
+        vendor = pa.DictionaryArray.from_arrays(pa.array([5], pa.int32()), pa.array(["V"]), safe=False)
+        columns = {"ts": pa.array([0], pa.timestamp("ms", "UTC")), "vendor": vendor}
+        columns.update({f: pa.nulls(1, pa.string()) for f in fields if f != "vendor"})
+        yield pa.RecordBatch.from_pydict(columns)
+
+    monkeypatch.setattr("apihourly.parquet_scan.read_batches", damaged)
+    assert_clean_error(run("days", "-l", str(path)), f"{path}: cannot be read:", "Dictionary indices invalid")

@@ -221,10 +221,14 @@ def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Ite
                 batches, names = _parquet_batches(log, columns, window)
             for batch in batches:
                 seen += batch.num_rows
+                if log.format == "parquet":
+                    # A damaged file can decode into dictionary codes that point
+                    # past their dictionary; refuse it here, not deep in a report.
+                    batch.validate(full=True)
                 table = canonical(batch, names, fields, window, stats, cursor)
                 if table.num_rows:
                     yield table
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, EOFError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:
         raise LogFormatError(log.path, _read_problem(exc, refused)) from None
     if not seen and not cursor.rejected and window is None:
         stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
