@@ -262,3 +262,39 @@ def test_parquet_that_decodes_into_impossible_values_is_a_clean_error(logdir, mo
 
     monkeypatch.setattr("apihourly.parquet_scan.read_batches", damaged)
     assert_clean_error(run("days", "-l", str(path)), f"{path}: cannot be read:", "Dictionary indices invalid")
+
+
+def _daily_exports(logdir):
+    day1 = HEADER + "\n2026-11-14T10:00:00Z,query,Tickets,1,V,,,u,5,ip\nnot a time,query,Tickets,1,V,,,u,5,ip\n"
+    day2 = HEADER + "\n2026-11-15T10:00:00Z,query,Tickets,1,V,,,u,5,ip\n2026-11-15T11:00:00Z,query,Tickets,1,V,,,u,5,ip\n"
+    (logdir / "2026-11-14.csv").write_text(day1 + "2026-11-15T12:00:00Z,query,Tickets,-1,V,,,u,5,ip\n")
+    (logdir / "2026-11-15.csv").write_text(day2)
+    (logdir / "2026-11-13.csv").write_text(HEADER + "\n2026-11-13T09:00:00Z,query,Tickets,1,V,,,u,5,ip\n")
+
+
+def test_a_folder_of_daily_csv_exports_is_read_once_and_reported_the_same(logdir, monkeypatch):
+    import apihourly.load as load
+
+    _daily_exports(logdir)
+    opened = []
+    real = load._csv_batches
+    monkeypatch.setattr(load, "_csv_batches", lambda log, *rest: opened.append(log.path.name) or real(log, *rest))
+    default = run("summary", "-l", str(logdir), "--csv")
+    # finding the latest date reads all three files; the day itself only the two that reach it
+    assert sorted(opened) == ["2026-11-13.csv", "2026-11-14.csv", "2026-11-14.csv", "2026-11-15.csv",
+                              "2026-11-15.csv"]
+    dated = run("summary", "-l", str(logdir), "--csv", "--date", "2026-11-15")
+    assert default.stdout == dated.stdout and default.stderr == dated.stderr
+    assert dated.stderr == (
+        f"warning: {logdir / '2026-11-14.csv'}: 2 rows skipped (1 unparseable execution_start at lines 3; "
+        "1 with return_count not a whole number >= 0 at lines 4)\n")
+
+
+def test_a_skipped_file_still_reports_its_undated_rows(logdir):
+    _daily_exports(logdir)
+    (logdir / "2026-11-13.csv").write_text(HEADER + "\n2026-11-13T09:00:00Z,query,Tickets,1,V,,,u,5,ip\nbad,x\n")
+    default = run("totals", "-l", str(logdir), "--csv")
+    dated = run("totals", "-l", str(logdir), "--csv", "--date", "2026-11-15")
+    assert default.stdout == dated.stdout and default.stderr == dated.stderr
+    assert f"warning: {logdir / '2026-11-13.csv'}: 1 row skipped (1 with 2 fields, expected 10 at lines 3)" \
+        in dated.stderr

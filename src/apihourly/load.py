@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
@@ -165,11 +165,37 @@ def _first_line(exc: BaseException) -> str:
 
 
 @dataclass
+class Extent:
+    """What a complete read of a CSV file found inside `window` (None: the
+    whole file): the span of its calls' times, and the rows whose time is
+    unknown, which every read of the file reports."""
+
+    window: tuple[int, int] | None
+    span: tuple[int, int] | None
+    unplaced: dict
+
+    def rules_out(self, window: tuple[int, int] | None) -> bool:
+        """True when this read shows the file has no call inside `window`."""
+        if window is None:
+            return False
+        covered = self.window is None or (self.window[0] <= window[0] and window[1] <= self.window[1])
+        return covered and (self.span is None or self.span[1] < window[0] or self.span[0] >= window[1])
+
+
+@dataclass
 class LogSet:
-    """The log files behind a report, opened once and scanned as often as needed."""
+    """The log files behind a report, opened once and scanned as often as needed.
+
+    CSV has no statistics to skip by, so each complete read of a CSV file is
+    remembered (`extents`): a later read for a period the file turned out not
+    to reach skips it. Finding the default date, then reading that day, or
+    a drill-down's day, hour and hour before, then cost one full read of a
+    folder of daily exports instead of several.
+    """
 
     files: list[LogFile]
     source: str = ""
+    extents: dict[Path, Extent] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, specs: list[str]) -> "LogSet":
@@ -186,7 +212,11 @@ class LogSet:
         files = [log for log in self.files if may_overlap(log.path, window)]
         stats.files += len(files)
         for log in files:
-            yield from _scan_file(log, fields, window, stats)
+            extent = self.extents.get(log.path)
+            if extent is not None and extent.rules_out(window):
+                stats.replay(log.path, extent.unplaced)  # its undated rows count in every report
+                continue
+            yield from _scan_file(log, fields, window, stats, self.extents)
 
     def latest_ns(self) -> int | None:
         """The latest call (UTC ns): from Parquet statistics where every row
@@ -197,13 +227,14 @@ class LogSet:
         for log in self.files:
             top = latest_ns(log) if log.format == "parquet" else None
             if top is None:
-                top = _max_ts(LogSet([log]).scan([]))
+                top = _max_ts(_scan_file(log, [], None, ScanStats(), self.extents))
             if top is not None:
                 latest = top if latest is None else max(latest, top)
         return latest
 
 
-def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
+def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats,
+               extents: dict[Path, Extent]) -> Iterator:
     import pyarrow as pa
 
     # Counts are always read when a file has them: a row with a bad count is
@@ -232,6 +263,8 @@ def _scan_file(log: LogFile, fields: list[str], window, stats: ScanStats) -> Ite
         raise LogFormatError(log.path, _read_problem(exc, refused)) from None
     if not seen and not cursor.rejected and window is None:
         stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
+    if log.format == "csv":
+        extents[log.path] = Extent(window, cursor.span, stats.unplaced(log.path))
 
 
 def _read_problem(exc: BaseException, refused: list[BaseException]) -> str:

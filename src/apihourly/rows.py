@@ -19,6 +19,7 @@ class Skip:
     count: int = 0
     where: list[int] = field(default_factory=list)
     unit: str = "lines"
+    placed: bool = False  # the rows' time is known (a bad count), not just their file
 
     def add(self, positions: list[int], count: int | None = None) -> None:
         self.count += len(positions) if count is None else count
@@ -44,9 +45,20 @@ class ScanStats:
         return self.rows + self.skipped_rows
 
     def skip(self, path: Path, reason: str, positions: list[int], count: int | None = None,
-             unit: str = "lines") -> None:
+             unit: str = "lines", placed: bool = False) -> None:
         if positions or count:
-            self.skipped.setdefault(str(path), {}).setdefault(reason, Skip(unit=unit)).add(positions, count)
+            entry = self.skipped.setdefault(str(path), {}).setdefault(reason, Skip(unit=unit, placed=placed))
+            entry.add(positions, count)
+
+    def unplaced(self, path: Path) -> dict[str, Skip]:
+        """This file's skipped rows whose time is unknown: every read of the
+        file skips them, whatever its window."""
+        return {reason: Skip(s.count, list(s.where), s.unit) for reason, s in self.skipped.get(str(path), {}).items()
+                if not s.placed}
+
+    def replay(self, path: Path, skips: dict[str, Skip]) -> None:
+        for reason, s in skips.items():
+            self.skip(path, reason, s.where, s.count, s.unit)
 
     def warnings(self) -> list[str]:
         """One line per file: '7 rows skipped (5 unparseable execution_start at lines 17, 42, 99, ...)'."""
@@ -75,6 +87,15 @@ class Cursor:
     unit: str  # "lines" or "rows"
     before: int = 0  # usable rows of this file already seen
     rejected: list[int] = field(default_factory=list)  # CSV records the parser refused
+    span: tuple[int, int] | None = None  # earliest and latest time read inside the window (CSV)
+
+    def widen(self, ts, placed) -> None:
+        import pyarrow.compute as pc
+
+        bounds = pc.min_max(pc.filter(ts, placed)).as_py()
+        if bounds["min"] is not None:
+            lo, hi = bounds["min"], bounds["max"]
+            self.span = (lo, hi) if self.span is None else (min(lo, self.span[0]), max(hi, self.span[1]))
 
     def positions(self, indexes) -> list[int]:
         if self.unit == "rows":
@@ -110,10 +131,12 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
         # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
         lo, hi = int64_scalar(window[0]), int64_scalar(window[1])
         good = pc.and_kleene(good, pc.and_(pc.greater_equal(ts, lo), pc.less(ts, hi)))
+    if cursor.unit == "lines":
+        cursor.widen(ts, good)
     for f in schema.INT_FIELDS:
         if f in raw:
             raw[f], bad = _checked_counts(raw[f])
-            _skip_where(pc.and_(good, bad), f"with {f} not a whole number >= 0", stats, cursor)
+            _skip_where(pc.and_(good, bad), f"with {f} not a whole number >= 0", stats, cursor, placed=True)
             good = pc.and_(good, pc.invert(bad))
     cursor.before += n
     out = {"ts": ts}
@@ -146,10 +169,10 @@ def _checked_counts(column):
     return counts, bad
 
 
-def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor) -> None:
+def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor, placed: bool = False) -> None:
     import pyarrow.compute as pc
 
     count = pc.sum(mask).as_py() or 0
     if count:
         indexes = pc.indices_nonzero(mask).to_numpy()[:SHOWN_LINES]
-        stats.skip(cursor.path, reason, cursor.positions(indexes), count, cursor.unit)
+        stats.skip(cursor.path, reason, cursor.positions(indexes), count, cursor.unit, placed)
