@@ -146,3 +146,26 @@ def test_most_calls_in_flight_matches_a_brute_force_count(calls):
     assert usage.group_max == expected
     over = {int(g) for g, n in expected.items() if n > 2}
     assert set(usage.intervals[:, 0].tolist()) == over
+
+
+DAY_NS = 86_400 * NS
+START = 1_794_700_800 * NS  # 2026-11-15T00:00:00Z
+
+
+@settings(max_examples=300, deadline=None)
+@given(days=st.integers(1, 3), data=st.data())
+def test_peaks_by_day_from_second_counts_equal_the_exact_peaks(days, data):
+    bounds = [START + d * DAY_NS for d in range(days + 1)]
+    # times on a coarse grid of seconds and milliseconds, so that calls share
+    # seconds, sit exactly an hour apart and land on day starts
+    offsets = st.tuples(st.integers(-3_600, days * 86_400 - 1), st.sampled_from([0, 1, 500, 999]))
+    picked = data.draw(st.lists(offsets, max_size=80))
+    ts = np.array([START + s * NS + ms * 1_000_000 for s, ms in picked], dtype=np.int64)
+    expected = limits.daily_peaks(np.sort(ts), bounds)
+    assert limits.peaks_by_day(ts[::-1], bounds).tolist() == expected.tolist()
+
+
+def test_peaks_by_day_of_a_burst_across_midnight():
+    ts = np.array([START - 30 * 60 * NS + i * NS for i in range(40)]  # 23:30:00-23:30:39 the day before
+                  + [START + 20 * 60 * NS + i * NS for i in range(5)], dtype=np.int64)  # 00:20:00-00:20:04
+    assert limits.peaks_by_day(ts, [START, START + DAY_NS]).tolist() == [45]

@@ -277,3 +277,95 @@ def _stretches(level, max_threads: int):
         rises = np.concatenate([[0], rises])
     peaks = np.maximum.reduceat(level, rises) if rises.size else np.zeros(0, dtype=np.int64)
     return rises, falls, peaks
+
+
+def peaks_by_day(ts, day_bounds, window: int = HOUR_NS):
+    """daily_peaks() for calls in any order, without sorting them all.
+
+    Per-second counts bound every call's rolling count: for a call in second
+    s it is at least the calls of seconds s-W+1..s (exact at the second's
+    last call) and at most that plus second s-W. Only calls in seconds whose
+    upper bound beats their day's best lower bound, and each day's first
+    instant, are counted exactly, from the few timestamps of the seconds
+    that decides. `day_bounds` must be whole seconds, `window` too.
+    """
+    import numpy as np
+
+    bounds = np.asarray(day_bounds, dtype=np.int64)
+    ts = np.asarray(ts, dtype=np.int64)
+    if not len(ts):
+        return np.zeros(len(bounds) - 1, dtype=np.int64)
+    grid = _SecondCounts(ts, bounds, window)
+    needed = np.zeros(grid.size + 1, dtype=bool)
+    days = [grid.day_candidates(bounds[d], bounds[d + 1], needed) for d in range(len(bounds) - 1)]
+    exact = _ExactCounts(ts, grid, needed)
+    return np.array([max(best, exact.peak(seconds, start))
+                     for (best, seconds), start in zip(days, bounds[:-1].tolist())], dtype=np.int64)
+
+
+class _SecondCounts:
+    """Calls per second from the first call's second on, with prefix sums."""
+
+    def __init__(self, ts, bounds, window: int):
+        import numpy as np
+
+        self.w = window // NS
+        self.base = int(min(ts.min() // NS, bounds[0] // NS - self.w))
+        seconds = ts // NS - self.base
+        self.size = int(max(seconds.max(), bounds[-1] // NS - self.base)) + 1
+        self.per_second = np.bincount(seconds, minlength=self.size)
+        self.before = np.concatenate(([0], np.cumsum(self.per_second)))  # calls in seconds < i
+
+    def between(self, first, last):
+        """Calls in seconds first..last (arrays), clipped to the grid."""
+        import numpy as np
+
+        lo = np.clip(first, 0, self.size)
+        hi = np.clip(last + 1, 0, self.size)
+        return np.where(hi > lo, self.before[hi] - self.before[lo], 0)
+
+    def day_candidates(self, start: int, end: int, needed):
+        """(best lower bound in the day, its seconds that may beat it); marks
+        in `needed` the seconds whose timestamps the exact counts need."""
+        import numpy as np
+
+        s0, s1 = start // NS - self.base, end // NS - self.base
+        busy = np.flatnonzero(self.per_second[s0:s1]) + s0
+        low = self.between(busy - self.w + 1, busy)
+        high = low + self.between(busy - self.w, busy - self.w)
+        best = int(low.max()) if len(busy) else 0
+        candidates = busy[high > best]
+        for seconds in (candidates, candidates - self.w, np.array([s0, s0 - self.w])):
+            needed[np.clip(seconds, 0, self.size)] = True
+        return best, candidates
+
+
+class _ExactCounts:
+    """Rolling counts at chosen instants from the per-second counts and the
+    sorted timestamps of the seconds at the window's two ends."""
+
+    def __init__(self, ts, grid: _SecondCounts, needed):
+        import numpy as np
+
+        self.grid = grid
+        seconds = np.clip(ts // NS - grid.base, 0, grid.size)
+        self.kept = np.sort(ts[needed[seconds]])
+
+    def at(self, instants):
+        import numpy as np
+
+        grid, kept = self.grid, self.kept
+        s = instants // NS - grid.base
+        full = grid.between(s - grid.w + 1, s - 1)
+        same_second = np.searchsorted(kept, instants, "right") - np.searchsorted(kept, (s + grid.base) * NS, "left")
+        edge_end = (s - grid.w + 1 + grid.base) * NS
+        oldest = np.searchsorted(kept, edge_end, "left") - np.searchsorted(kept, instants - grid.w * NS, "right")
+        return full + same_second + oldest
+
+    def peak(self, seconds, start: int) -> int:
+        import numpy as np
+
+        first = np.searchsorted(self.kept, (seconds + self.grid.base) * NS, "left")
+        last = np.searchsorted(self.kept, (seconds + 1 + self.grid.base) * NS, "left")
+        calls = self.kept[np.concatenate([np.arange(a, b) for a, b in zip(first, last)])] if len(seconds) else self.kept[:0]
+        return int(self.at(np.append(calls, start)).max())

@@ -15,7 +15,7 @@ from .aggregate import HourlyCounts, count_hourly
 from .errors import ApihourlyError, NoSuchCell
 from .grid import Grid
 from .hours import resolve_hour
-from .limits import DEFAULT_MAX_THREADS, HOUR_NS, daily_peaks, thread_usage
+from .limits import DEFAULT_MAX_THREADS, HOUR_NS, peaks_by_day, thread_usage
 from .load import LogSet, ScanStats
 from .timeaxis import HourSlot, day_start, from_ns, local_date, local_hour_axis, to_ns
 
@@ -179,10 +179,10 @@ def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[
     return lo, hi
 
 
-# Timestamps held at once while finding rolling peaks (8 bytes each, twice
-# while sorting): days are taken in runs of about this many calls, so memory
-# stays flat however many days the logs hold; only a single day busier than
-# this is held whole.
+# Timestamps held at once while finding rolling peaks (8 bytes each, and as
+# much again for their seconds): days are taken in runs of about this many
+# calls, so memory stays flat however many days the logs hold; only a single
+# day busier than this is held whole.
 PEAK_RUN_CALLS = 1_000_000
 
 
@@ -216,8 +216,7 @@ def _peaks_of_run(query: Query, first: date, last: date) -> dict[date, int]:
     bounds = [day_window(d, query.tz)[0] for d in every] + [day_window(last, query.tz)[1]]
     parts = [int_values(t.column("ts").combine_chunks()) for t in query.logs.scan([], (bounds[0] - HOUR_NS, bounds[-1]))]
     ts = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    ts.sort()
-    return {day: int(peak) for day, peak in zip(every, daily_peaks(ts, bounds).tolist())}
+    return {day: int(peak) for day, peak in zip(every, peaks_by_day(ts, bounds).tolist())}
 
 
 def activity_days(query: Query) -> list[date]:
