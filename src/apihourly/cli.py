@@ -112,14 +112,14 @@ def _log_specs(logs: list[str] | None) -> list[str]:
 def _query(logs, tz, threshold):
     from .load import LogSet
     from .parquet_scan import lean_memory_pool
+    from .progress import ReadProgress
     from .reports import Query
     from .timeaxis import local_zone_name, zone
 
-    from .progress import ReadProgress
-
+    zone_info = zone(tz or local_zone_name())  # a bad option is reported before any file is opened
     lean_memory_pool()
     progress = ReadProgress(stderr, settings.progress)
-    return Query(LogSet.open(_log_specs(logs)), zone(tz or local_zone_name()), threshold, progress)
+    return Query(LogSet.open(_log_specs(logs)), zone_info, threshold, progress)
 
 
 def _day(query, date_text: str | None):
