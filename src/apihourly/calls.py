@@ -53,8 +53,11 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
     through each batch's dictionary, so no per-row Python work is done."""
     import numpy as np
 
+    from .aggregate import read_ahead
+
     stats, registries, cols = ScanStats(), _Registries(), _Columns()
-    for table in logs.scan(FIELDS, window, stats):
+    # Reading and decoding on a second thread while this one codes the batches.
+    for table in read_ahead(logs.scan(FIELDS, window, stats)):
         cols.append(_batch_arrays(table, registries))
     cols = cols.arrays()
     if np.any(cols["ts"][1:] < cols["ts"][:-1]):  # logs are usually in order already
