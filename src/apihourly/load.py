@@ -323,7 +323,10 @@ def _csv_batches(log: LogFile, columns: dict[str, str], cursor: Cursor, stats: S
         log.path,
         read_options=pcsv.ReadOptions(block_size=1 << 22, use_threads=False),
         parse_options=_csv_parse_options(on_bad_row),
-        convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types),
+        # An empty field is a missing value (and lets counts be cast in one go);
+        # no other text, such as 'NA' or 'null', is taken for one.
+        convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types,
+                                            strings_can_be_null=True, null_values=[""]),
     )
 
 

@@ -159,11 +159,15 @@ def _decoded(column, stats: ScanStats, cursor: Cursor):
 
 def _checked_counts(column):
     """(int64 counts, mask of values present but not whole numbers >= 0)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from .timestamps import blank_to_null, whole_numbers
 
-    present = blank_to_null(column)
+    try:  # nearly always every value is an integer: one cast, then only the sign to check
+        present = column.cast(pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        present = blank_to_null(column)
     counts = whole_numbers(present)
     bad = pc.and_(pc.is_valid(present), pc.is_null(counts))
     return counts, bad
