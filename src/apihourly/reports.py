@@ -276,9 +276,12 @@ def _over_thread_limit(rows, before, labels_of: dict, max_threads: int) -> list[
     if rows is None:
         return []
     both = pa.concat_tables([t for t in (before, rows) if t is not None])
-    entities = [v or "" for v in pc.utf8_trim_whitespace(both.column("entity")).to_pylist()]
-    keys = [f"{label}\0{entity}" for label, entity in zip(_row_labels(both, labels_of), entities)]
-    group = np.unique(np.asarray(keys, dtype=object), return_inverse=True)[1].reshape(-1)
+    # (category, entity) as one integer per call: label codes times entity codes
+    label_code = {label: i for i, label in enumerate(dict.fromkeys(labels_of.values()))}
+    labels = np.array([label_code[label] for label in _row_labels(both, labels_of)], dtype=np.int64)
+    entity = pc.dictionary_encode(pc.utf8_trim_whitespace(both.column("entity")).combine_chunks())
+    entities = int_values(entity.indices, null_as=len(entity.dictionary))
+    group = np.unique(labels * (len(entity.dictionary) + 1) + entities, return_inverse=True)[1].reshape(-1)
     starts = int_values(both.column("ts").combine_chunks())
     ms = int_values(both.column("execution_ms").combine_chunks(), null_as=-1)
     usage = thread_usage(group, starts, ms, max_threads, per_call=True)
@@ -338,11 +341,12 @@ def _activity_frame(rows, labels_of: dict, over: dict[str, bool], threads: list[
         return ["" if v is None else str(v) for v in rows.column(name).to_pylist()]
 
     labels = _row_labels(rows, labels_of)
+    reasons = {label: (limit_reason(hourly, False), limit_reason(hourly, True)) for label, hourly in over.items()}
     columns = [
         text("method"), text("entity"), rows.column("return_count").to_pylist(), labels,
         text("api_user"), _local_iso(rows.column("ts"), tz, slot), rows.column("execution_ms").to_pylist(),
         [over[label] for label in labels], text("client_ip"),
-        [limit_reason(over[label], hit) for label, hit in zip(labels, threads)],
+        [reasons[label][hit] for label, hit in zip(labels, threads)],
     ]
     return Grid(list(ACTIVITY_COLUMNS), [list(row) for row in zip(*columns)])
 
