@@ -133,3 +133,10 @@ def test_breach_line_shows_control_characters_from_logs_as_escapes(logdir):
     assert result.exit_code == 3
     assert result.stderr == ("breach: \\x1b[2Jevil made 3 calls in the hour from "
                              "2026-11-15T10:00:00.000+00:00, over 2\n")
+
+
+def test_limits_on_a_date_without_calls_names_the_nearest_dates(straddling):
+    result = run("limits", "--logs", straddling, "--date", "2026-11-20")
+    assert result.exit_code == 0
+    assert "No calls on this day." in result.stdout
+    assert result.stderr == "note: no activity on 2026-11-20; nearest dates with activity: 2026-11-15\n"

@@ -10,7 +10,7 @@ from datetime import date
 from . import limits
 from .calls import Calls, load_calls
 from .limits import DEFAULT_DB_THRESHOLD, DEFAULT_MAX_THREADS, HOUR_NS
-from .reports import Query, Report, day_window
+from .reports import Query, Report, day_window, empty_day_notes
 from .timeaxis import from_ns, hour_starts_ns, local_date
 
 
@@ -161,6 +161,7 @@ def limits_report(query: Query, day: date, settings: LimitSettings, part: str = 
     }
     report = Report("limits", parts[part], tz, query.threshold, analysis.calls.stats, day)
     report.parts, report.meta, report.breaches = parts, meta, breaches(analysis, query)
+    report.notes += empty_day_notes(query, day, analysis.day_calls)
     return report
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from . import schema
-from .aggregate import HourlyCounts, count_hourly
+from .aggregate import count_hourly
 from .errors import ApihourlyError, NoSuchCell
 from .grid import Grid
 from .hours import resolve_hour
@@ -85,7 +85,7 @@ def summary(query: Query, day: date) -> Report:
     rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(slots, grid)]
     report = Report("summary", Grid(["Hour", *labels, "Total calls"], rows), query.tz, query.threshold,
                     counts.stats, day, labels, slots)
-    report.notes += _empty_day_notes(query, day, counts)
+    report.notes += empty_day_notes(query, day, counts.stats.rows)
     return report
 
 
@@ -122,7 +122,7 @@ def totals(query: Query, day: date) -> Report:
     grand["Hours over limit"] = sum(any(v > query.threshold for v in hour) for hour in grid)
     frame = Grid(list(grand), [list(r.values()) for r in rows + [grand]])
     report = Report("totals", frame, query.tz, query.threshold, counts.stats, day, slots=slots)
-    report.notes += _empty_day_notes(query, day, counts)
+    report.notes += empty_day_notes(query, day, counts.stats.rows)
     return report
 
 
@@ -224,8 +224,9 @@ def activity_days(query: Query) -> list[date]:
     return sorted({local_date(key[0], query.tz) for key in counts.counts})
 
 
-def _empty_day_notes(query: Query, day: date, counts: HourlyCounts) -> list[str]:
-    if counts.stats.rows:
+def empty_day_notes(query: Query, day: date, calls: int) -> list[str]:
+    """For a date without calls: say so, and name the nearest dates with some."""
+    if calls:
         return []
     known = activity_days(query)
     before = [d for d in known if d < day][-1:]
