@@ -328,7 +328,7 @@ def test_second_one_oclock_of_a_fall_back_day_opens_its_own_calls(logdir):
         assert calls.report.frame["Execution Start"].tolist() == [
             f"2026-11-01T01:30:0{i}.000-05:00" for i in range(5)]
         assert calls.report.frame["Threshold Exceeded"].all()
-        assert calls.export_name() == "apihourly-2026-11-01-activity-0100-v.csv"
+        assert calls.export_name() == "apihourly-2026-11-01-activity-0100m0500-v.csv"
 
     drive(logdir, scenario, day=date(2026, 11, 1), tz=ZoneInfo("America/New_York"), threshold=4)
 

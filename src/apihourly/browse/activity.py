@@ -6,7 +6,7 @@ from datetime import date
 
 from ..render import activity_cells
 from ..reports import activity
-from ..timeaxis import HourSlot
+from ..timeaxis import HourSlot, local_hour_axis, repeated_wall_hours
 from .base import ReportScreen, slug
 
 
@@ -35,7 +35,10 @@ class ActivityScreen(ReportScreen):
 
     def export_name(self) -> str:
         who = slug(self.category) if self.category else "all"
-        return f"apihourly-{self.day.isoformat()}-activity-{self.slot.start:%H%M}-{who}.csv"
+        hour = f"{self.slot.start:%H%M}"
+        if self.slot.start.hour in repeated_wall_hours(local_hour_axis(self.day, self.slot.start.tzinfo)):
+            hour += f"{self.slot.start:%z}".replace("+", "p").replace("-", "m")  # the two 01:00s of a fall-back day
+        return f"apihourly-{self.day.isoformat()}-activity-{hour}-{who}.csv"
 
     def count_text(self, rows: int) -> str:
         over = int(self.report.frame["Threshold Exceeded"].sum())
