@@ -120,7 +120,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     import pyarrow.compute as pc
 
     from .arrow_numpy import int64_scalar
-    from .timestamps import to_utc_ns
+    from .convert import to_utc_ns
 
     n = batch.num_rows
     raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
@@ -148,7 +148,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
 
 
 def _decoded(column, stats: ScanStats, cursor: Cursor):
-    from .timestamps import decode_text
+    from .convert import decode_text
 
     text, legacy = decode_text(column)
     if legacy:
@@ -162,7 +162,7 @@ def _checked_counts(column):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .timestamps import blank_to_null, whole_numbers
+    from .convert import blank_to_null, whole_numbers
 
     try:  # nearly always every value is an integer: one cast, then only the sign to check
         present = column.cast(pa.int64())
