@@ -1,9 +1,10 @@
 """Finding log files and reading them as Arrow batches with canonical columns.
 
-Every file is opened as its own pyarrow dataset, because each may name its
-columns differently (canonical names, Autotask's display names, aliases).
-Only the columns a report needs are read, and the UTC window of the report is
-pushed down to Parquet so row groups outside it are skipped.
+Every file is read on its own, because each may name its columns differently
+(canonical names, Autotask's display names, aliases): CSV with pyarrow's
+streaming CSV reader, Parquet through parquet_scan. Only the columns a report
+needs are read; Parquet row groups outside the report's UTC window are
+skipped by their statistics, and CSV files by what earlier reads found.
 """
 
 from __future__ import annotations
