@@ -10,38 +10,18 @@ from zoneinfo import ZoneInfo
 from . import schema
 from .arrow_numpy import int_values
 from .load import LogSet, ScanStats
-from .timeaxis import hour_starts_ns, local_date
+from .timeaxis import HOUR_NS, hour_starts_ns, local_date
 
-KEYS = ("hour_ns", *schema.CATEGORY_FIELDS)
-
-
-HOUR_NS = 3_600 * 1_000_000_000
 _BINCOUNT_LIMIT = 1 << 22  # above this many possible keys, sort instead of counting into an array
 
 
 @dataclass
 class HourlyCounts:
-    """Calls per (UTC start of local hour, vendor, integration, tracking id).
-
-    `counts` maps those keys to calls, with missing text as ''; `frame` is the
-    same as a small pandas frame with columns KEYS + ('calls',), built only
-    when asked for so that reports that do not need pandas never import it.
-    `stats` says what was read to build it.
-    """
+    """Calls per (UTC start of local hour, vendor, integration, tracking id),
+    with missing text as ''; `stats` says what was read to build them."""
 
     counts: dict[tuple[int, str, str, str], int]
     stats: ScanStats = field(default_factory=ScanStats)
-    _frame: object = field(default=None, repr=False)
-
-    @property
-    def frame(self):
-        if self._frame is None:
-            import pandas as pd
-
-            rows = [(*key, calls) for key, calls in self.counts.items()]
-            frame = pd.DataFrame(rows, columns=[*KEYS, "calls"])
-            self._frame = frame.astype({"hour_ns": "int64", "calls": "int64"})
-        return self._frame
 
 
 def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None,

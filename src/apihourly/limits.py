@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .timeaxis import NS
+from .timeaxis import HOUR_NS, NS
 
-HOUR_NS = 3_600 * NS
 MINUTE_NS = 60 * NS
 DEFAULT_DB_THRESHOLD = 10_000
 DEFAULT_MAX_THREADS = 3
@@ -117,23 +116,6 @@ def window_slice(sorted_ts, end_ns: int, window: int = HOUR_NS) -> slice:
 
     return slice(int(np.searchsorted(sorted_ts, end_ns - window, "right")),
                  int(np.searchsorted(sorted_ts, end_ns, "right")))
-
-
-def daily_peaks(sorted_ts, day_bounds):
-    """The highest rolling count reached during each day; `day_bounds` are the
-    UTC starts of consecutive days followed by the end of the last."""
-    import numpy as np
-
-    bounds = np.asarray(day_bounds, dtype=np.int64)
-    cut = np.searchsorted(sorted_ts, bounds, "left")
-    inside = sorted_ts[cut[0]:cut[-1]]
-    counts = rolling_counts(sorted_ts, inside)
-    at_start = rolling_counts(sorted_ts, bounds[:-1])
-    peaks = at_start.copy()
-    nonempty = np.flatnonzero(cut[1:] > cut[:-1])
-    if nonempty.size:
-        peaks[nonempty] = np.maximum(peaks[nonempty], np.maximum.reduceat(counts, (cut[:-1] - cut[0])[nonempty]))
-    return peaks
 
 
 @dataclass
@@ -280,7 +262,9 @@ def _stretches(level, max_threads: int):
 
 
 def peaks_by_day(ts, day_bounds, window: int = HOUR_NS):
-    """daily_peaks() for calls in any order, without sorting them all.
+    """The highest rolling count reached during each day, for calls in any
+    order, without sorting them all; `day_bounds` are the UTC starts of
+    consecutive days followed by the end of the last.
 
     Per-second counts bound every call's rolling count: for a call in second
     s it is at least the calls of seconds s-W+1..s (exact at the second's

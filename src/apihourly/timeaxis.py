@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import BadOption
 
 NS = 1_000_000_000
+HOUR_NS = 3_600 * NS
 _STEP = timedelta(minutes=15)  # every UTC offset in use is a multiple of 15 minutes
 
 
