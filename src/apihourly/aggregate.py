@@ -140,13 +140,7 @@ def _count_batch(batch, hours: HourStarts):
     if batch.num_rows == 0:
         return []
     ts = int_values(batch.column(batch.schema.get_field_index("ts")))
-    hour = hours.index(ts)
-    key = hour.astype(np.int64)
-    texts = []
-    for name in schema.CATEGORY_FIELDS:
-        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
-        key = key * len(values) + codes
-        texts.append(values)
+    key, texts = _category_keys(batch, hours.index(ts).astype(np.int64))
     space = int(key.max()) + 1
     if space <= _BINCOUNT_LIMIT:
         tally = np.bincount(key, minlength=0)
@@ -156,12 +150,29 @@ def _count_batch(batch, hours: HourStarts):
         distinct, calls = np.unique(key, return_counts=True)
     out = []
     for k, n in zip(distinct.tolist(), calls.tolist()):
-        parts = []
-        for values in reversed(texts):
-            k, code = divmod(k, len(values))
-            parts.append(values[code])
-        out.append(((int(hours.starts[k]), *reversed(parts)), n))
+        hour, triple = _unpack(k, texts)
+        out.append(((int(hours.starts[hour]), *triple), n))
     return out
+
+
+def _category_keys(batch, key):
+    """`key` (one int64 per row) extended with the row's category codes, and
+    the texts those codes stand for, per category field."""
+    texts = []
+    for name in schema.CATEGORY_FIELDS:
+        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
+        key = key * len(values) + codes
+        texts.append(values)
+    return key, texts
+
+
+def _unpack(key: int, texts: list[list[str]]) -> tuple[int, tuple[str, ...]]:
+    """(what was packed before the category codes, the category texts)."""
+    parts = []
+    for values in reversed(texts):
+        key, code = divmod(key, len(values))
+        parts.append(values[code])
+    return key, tuple(reversed(parts))
 
 
 def _codes(column):
@@ -186,18 +197,6 @@ def category_mask(batch, triples: set[tuple[str, str, str]]):
     trimmed, is one of `triples`; decided once per distinct code combination."""
     import numpy as np
 
-    key = np.zeros(batch.num_rows, dtype=np.int64)
-    texts = []
-    for name in schema.CATEGORY_FIELDS:
-        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
-        key = key * len(values) + codes
-        texts.append(values)
-    good = []
-    for k in np.unique(key).tolist():
-        parts, rest = [], k
-        for values in reversed(texts):
-            rest, code = divmod(rest, len(values))
-            parts.append(values[code])
-        if tuple(reversed(parts)) in triples:
-            good.append(k)
+    key, texts = _category_keys(batch, np.zeros(batch.num_rows, dtype=np.int64))
+    good = [k for k in np.unique(key).tolist() if _unpack(k, texts)[1] in triples]
     return np.isin(key, np.asarray(good, dtype=np.int64))
