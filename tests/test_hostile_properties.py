@@ -88,7 +88,8 @@ def test_any_vendor_name_survives_csv_json_and_tables(tmp_path_factory, name):
     write_parquet(folder / "a.parquet", [call("2026-11-15T10:00:00Z", vendor=name)])
     env = {"APIHOURLY_TZ": "UTC", "COLUMNS": "200"}
     as_csv = CliRunner().invoke(app, ["summary", "-l", str(folder), "--csv"], env=env)
-    header = next(csv.reader(io.StringIO(as_csv.stdout, newline="")))
+    # raw bytes: the runner's .stdout folds \r\n into \n, even inside quoted fields
+    header = next(csv.reader(io.StringIO(as_csv.stdout_bytes.decode(), newline="")))
     assert header == ["Hour", neutralise(label), "Total calls"]
     as_json = json.loads(CliRunner().invoke(app, ["summary", "-l", str(folder), "--json"], env=env).stdout)
     assert as_json["rows"][10][label] == 1
