@@ -160,7 +160,7 @@ def _category_keys(batch, key):
     the texts those codes stand for, per category field."""
     texts = []
     for name in schema.CATEGORY_FIELDS:
-        codes, values = _codes(batch.column(batch.schema.get_field_index(name)))
+        codes, values = text_codes(batch.column(batch.schema.get_field_index(name)))
         key = key * len(values) + codes
         texts.append(values)
     return key, texts
@@ -175,11 +175,15 @@ def _unpack(key: int, texts: list[list[str]]) -> tuple[int, tuple[str, ...]]:
     return key, tuple(reversed(parts))
 
 
-def _codes(column):
+def text_codes(column):
     """Integer codes (numpy int64) and the text each stands for: trimmed, ''
-    for missing. The last code is the missing value."""
+    for missing. The last code is the missing value. Every report that groups
+    by text cleans it here, so they all agree on what one name is."""
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
 
     if not pa.types.is_dictionary(column.type):
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):

@@ -184,12 +184,9 @@ def _batch_arrays(table, registries: _Registries) -> dict:
 def _codes(column, registry: dict[str, int]):
     """Codes of cleaned text values in `registry` (which grows as needed)."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not pa.types.is_dictionary(array.type):
-        array = pc.dictionary_encode(array.cast(pa.string()))
-    values = [schema.clean(v) for v in array.dictionary.to_pylist()] + [""]
+    from .aggregate import text_codes
+
+    codes, values = text_codes(column)
     lookup = np.array([registry.setdefault(v, len(registry)) for v in values], dtype=np.int32)
-    return lookup[pc.fill_null(array.indices, len(values) - 1).to_numpy()]
+    return lookup[codes]
