@@ -4,6 +4,8 @@ as UTC), counts into int64."""
 
 from __future__ import annotations
 
+from .timeaxis import UNIT_NS
+
 # An ISO 8601 date-time, 'T' or space between, optional seconds and fraction,
 # optional 'Z' or numeric offset. Anything else is not a timestamp we accept.
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)?$"
@@ -35,7 +37,7 @@ def _timestamp_ns(column):
         return unit_ns.cast(pa.timestamp("ns")).cast(pa.int64())
     except pa.ArrowInvalid:  # out of the ns range: far past or future, not a call
         raw = unit_ns.cast(pa.int64()).to_pylist()
-        scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[column.type.unit]
+        scale = UNIT_NS[column.type.unit]
         ok = [v * scale if v is not None and abs(v * scale) < 2**63 else None for v in raw]
         return pa.array(ok, pa.int64())
 

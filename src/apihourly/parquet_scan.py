@@ -17,12 +17,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import schema
+from .timeaxis import UNIT_NS
 
 # Columns with few distinct values: read as dictionaries, so a batch holds
 # small integer codes and each distinct string once.
 DICTIONARY_FIELDS = ("vendor", "integration", "tracking_id", "method", "entity", "api_user", "client_ip")
 BATCH_ROWS = 1 << 16  # bounds memory per batch; big enough that per-batch overhead is noise
-_UNIT_NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
 _DAY_NS = 86_400 * 1_000_000_000
 
@@ -101,7 +101,7 @@ def _raw_bounds(chunk, unit: str) -> tuple[int, int] | None:
     lo, hi = stats.min_raw, stats.max_raw
     if not isinstance(lo, int) or not isinstance(hi, int):  # INT96 and other legacy encodings
         return None
-    scale = _UNIT_NS[unit]
+    scale = UNIT_NS[unit]
     return lo * scale, hi * scale
 
 

@@ -19,6 +19,7 @@ from .errors import BadOption
 
 NS = 1_000_000_000
 HOUR_NS = 3_600 * NS
+UNIT_NS = {"s": NS, "ms": 1_000_000, "us": 1_000, "ns": 1}  # Arrow/Parquet time units
 _STEP = timedelta(minutes=15)  # every UTC offset in use is a multiple of 15 minutes
 
 
