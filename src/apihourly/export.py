@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import re
 import tempfile
@@ -13,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from .grid import Grid
+from .grid import Grid, is_missing
 from .reports import Report
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
@@ -40,7 +39,7 @@ def csv_cell(value: object, raw: bool = False) -> object:
         return value if raw else neutralise(value)
     if kind is int:
         return value
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, str):
         return value if raw else neutralise(value)
@@ -51,15 +50,6 @@ def csv_cell(value: object, raw: bool = False) -> object:
     if isinstance(value, (int, float)):
         return value
     return str(value) if raw else neutralise(str(value))
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or type(value).__name__ == "NAType"
-    except TypeError:  # pandas.NA refuses to be a bool
-        return True
 
 
 def csv_line(values) -> str:
@@ -106,13 +96,13 @@ def json_value(value: object) -> object:
         return value.item()
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if _missing(value):
+    if is_missing(value):
         return None
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _json_row(row: dict) -> dict:
-    return {k: (None if _missing(v) or (isinstance(v, float) and math.isnan(v)) else v) for k, v in row.items()}
+    return {k: (None if is_missing(v) else v) for k, v in row.items()}
 
 
 def _json_rows(frame) -> list[dict]:

@@ -46,3 +46,16 @@ class Grid:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.to_pandas(), name)
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: a cell with no value. Decided without
+    importing pandas."""
+    if value is None:
+        return True
+    if isinstance(value, (int, str)):  # nearly every cell
+        return False
+    try:
+        return bool(value != value) or type(value).__name__ == "NAType"
+    except TypeError:  # pandas.NA refuses to be a bool
+        return True

@@ -11,6 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from .grid import is_missing
 from .reports import APPROACHING_SHARE, Report
 from .rows import plural
 from .timeaxis import HourSlot, hour_label, repeated_wall_hours, to_ns
@@ -22,17 +23,6 @@ TOTAL_ROW_STYLE = "bold"
 # C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here),
 # and the bidirectional overrides that can make text read differently.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def is_missing(value: object) -> bool:
-    """None, NaN or pandas' NA."""
-    if value is None:
-        return True
-    if isinstance(value, (int, str)):  # the common case, without importing pandas
-        return False
-    import pandas as pd
-
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def visible(text: str) -> str:
