@@ -1,60 +1,9 @@
-"""Small logs built in tmp_path, in every format the loader reads."""
+"""Fixtures shared by every test. Helpers to build logs are in make_logs.py,
+the known day in fixtures.py, the CLI runner in clirun.py."""
 
-from __future__ import annotations
-
-import csv
-import gzip
-from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-FIELDS = ["execution_start", "method", "entity", "return_count", "vendor", "integration",
-          "tracking_id", "api_user", "execution_ms", "client_ip"]
-
-
-def call(start: str, vendor: str = "", integration: str = "", tracking_id: str = "", **extra) -> dict:
-    """One log row; `start` as written in the file."""
-    row = {"execution_start": start, "method": "query", "entity": "Tickets", "return_count": 1,
-           "vendor": vendor, "integration": integration, "tracking_id": tracking_id,
-           "api_user": "api@example.net", "execution_ms": 50, "client_ip": "192.0.2.1"}
-    row.update(extra)
-    return row
-
-
-def burst(start: datetime, n: int, every: timedelta = timedelta(seconds=1), **fields) -> list[dict]:
-    """n calls from `start`, one every `every`, timestamps in UTC with Z."""
-    return [call(iso_z(start + i * every), **fields) for i in range(n)]
-
-
-def iso_z(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def write_csv(path: Path, rows: Iterable[dict], header: list[str] | None = None) -> Path:
-    rows = list(rows)
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "wt", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header or FIELDS)
-        for row in rows:
-            writer.writerow([row[f] for f in FIELDS])
-    return path
-
-
-def write_parquet(path: Path, rows: Iterable[dict], row_group_size: int = 1000) -> Path:
-    """Parquet with a real timestamp column (UTC)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    rows = list(rows)
-    table = pa.table({f: [r[f] for r in rows] for f in FIELDS})
-    stamps = pa.array([datetime.fromisoformat(r["execution_start"].replace("Z", "+00:00")) for r in rows],
-                      pa.timestamp("ms", "UTC"))
-    table = table.set_column(0, "execution_start", stamps)
-    pq.write_table(table, path, row_group_size=row_group_size)
-    return path
 
 
 @pytest.fixture
@@ -64,5 +13,20 @@ def logdir(tmp_path: Path) -> Path:
     return folder
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+@pytest.fixture(scope="session")
+def known_logs(tmp_path_factory) -> Path:
+    """The folder of fixtures.build_known_day, written once per run."""
+    from fixtures import build_known_day
+
+    return build_known_day(tmp_path_factory.mktemp("known"))
+
+
+@pytest.fixture(scope="session")
+def known_query(known_logs):
+    """A query over the known day, in UTC (the day's dates are UTC dates)."""
+    from zoneinfo import ZoneInfo
+
+    from apihourly.read.scan import LogSet
+    from apihourly.reports import Query
+
+    return Query(LogSet.open([str(known_logs)]), ZoneInfo("UTC"))

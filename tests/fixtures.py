@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import burst, call, utc, write_csv, write_parquet
+from make_logs import burst, call, utc, write_csv, write_parquet
 
 DISPLAY_HEADER = ["Execution Start", "Method", "Entity", "Request Return Count", "Vendor Name",
                   "Integration Name", "Tracking ID", "Resource / API User", "Execution Time (ms)",
@@ -41,3 +41,13 @@ def build_known_day(folder: Path) -> Path:
     write_csv(folder / "glue.csv.gz", glue)
     write_parquet(folder / "small.parquet", small + earlier, row_group_size=4)
     return folder
+
+
+def activity_at(query, day, hour: str, label, **options):
+    """reports.activity for an hour written as on the command line ('14',
+    '2PM', an ISO hour start), as `apihourly activity --hour` reads it."""
+    from apihourly.reports import activity, latest_day
+    from apihourly.timeaxis import resolve_hour
+
+    day, slot = resolve_hour(hour, day, query.tz, lambda: latest_day(query))
+    return activity(query, day, slot, label, **options)

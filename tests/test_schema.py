@@ -38,3 +38,12 @@ def test_custom_integrations_named_like_a_vendor_or_unknown_get_their_own_column
         Category(UNKNOWN_KIND, "Unknown"): "Unknown",
     }
     assert len({label.casefold() for label in labels.values()}) == len(cats)
+
+
+def test_no_integration_is_labelled_like_the_summarys_own_columns():
+    cats = {Category(VENDOR, "Hour"), Category(CUSTOM, "total calls"), Category(VENDOR, "Total Calls")}
+    assert column_labels(cats) == {
+        Category(VENDOR, "Hour"): "Hour (vendor)",
+        Category(VENDOR, "Total Calls"): "Total Calls (vendor)",
+        Category(CUSTOM, "total calls"): "total calls (custom)",
+    }

@@ -2,10 +2,12 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from make_logs import utc
 
 from apihourly.errors import BadOption
-from apihourly.hours import resolve_hour, wall_hour
-from apihourly.timeaxis import hour_label, local_hour_axis
+from apihourly.timeaxis import from_ns, iso, local_hour_axis, local_iso, resolve_hour, wall_hour
 
 NY = ZoneInfo("America/New_York")
 
@@ -69,8 +71,23 @@ def test_skipped_hour_is_an_error():
         resolve_hour("2", day, NY, lambda: day)
 
 
-def test_labels_in_both_formats_with_offset_when_asked():
-    slot = local_hour_axis(date(2026, 11, 1), NY)[2]
-    assert hour_label(slot, "24h") == "01:00"
-    assert hour_label(slot, "12h", show_offset=True) == "1 AM (-05:00)"
-    assert hour_label(local_hour_axis(date(2026, 11, 1), NY)[14], "12h") == "1 PM"
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata", "America/St_Johns"])
+def test_local_iso_matches_datetime_isoformat_across_dst_and_odd_offsets(tz):
+    zone = ZoneInfo(tz)
+    ns = [int(utc(2026, 11, 1, 5, 59, 59).timestamp()) * 10**9 + 999_999_999,  # last instant of EDT
+          int(utc(2026, 11, 1, 6).timestamp()) * 10**9, 1_794_787_200_123_456_789]
+    assert local_iso(ns, zone) == [from_ns(v, zone).isoformat(timespec="milliseconds") for v in ns]
+    assert local_iso(ns, ZoneInfo("America/New_York"))[:2] == ["2026-11-01T01:59:59.999-04:00",
+                                                               "2026-11-01T01:00:00.000-05:00"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.integers(-2_208_988_800 * 10**9, 4_102_444_800 * 10**9), max_size=30),
+       tz=st.sampled_from(["UTC", "America/New_York", "Australia/Lord_Howe", "Europe/Amsterdam", "Asia/Kathmandu"]),
+       timespec=st.sampled_from(["milliseconds", "seconds"]))
+def test_local_iso_writes_what_isoformat_writes(values, tz, timespec):
+    """1900 to 2100: local mean times with offsets in seconds (Amsterdam's
+    +00:19:32), half-hour DST (Lord Howe), 45-minute offsets (Kathmandu)."""
+    zone = ZoneInfo(tz)
+    assert local_iso(values, zone, timespec) == [from_ns(v, zone).isoformat(timespec=timespec) for v in values]
+    assert [iso(v, zone) for v in values[:3]] == local_iso(values[:3], zone)

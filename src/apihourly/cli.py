@@ -1,5 +1,6 @@
-"""The `apihourly` command: options in, a report out. Thin by design: the
-reports are computed in reports.py, drawn in render.py, written in export.py."""
+"""The `apihourly` command: options in, a report out. Wiring only: each
+command opens the query, calls a report function (reports/) and hands the
+report to output.emit; domain errors become one line and an exit code here."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from rich.console import Console
 
 from . import __version__
 from .errors import ApihourlyError, BadOption
+from .read.formats import suffix_names
+from .schema import DEFAULT_DB_THRESHOLD, DEFAULT_MAX_THREADS, DEFAULT_THRESHOLD
 
 DEFAULT_LOGS = "./sample_logs"
 
@@ -50,17 +53,9 @@ class LimitsPart(str, Enum):
     intervals = "intervals"
 
 
-@dataclass
-class Settings:
-    debug: bool = False
-    progress: bool = False  # a progress line on stderr for long reads
-
-
-settings = Settings()
-
 LogsOpt = Annotated[Optional[list[str]], typer.Option(
     "--logs", "-l", show_default=False,
-    help="Log file, folder (read recursively) or glob of .csv, .csv.gz, .parquet; repeatable. "
+    help=f"Log file, folder (read recursively) or glob of {suffix_names(', ')}; repeatable. "
     f"Default: $APIHOURLY_LOGS (paths separated by '{os.pathsep}'), else {DEFAULT_LOGS}.")]
 DateOpt = Annotated[Optional[str], typer.Option(
     "--date", "-d", show_default=False, help="Date to report, YYYY-MM-DD. Default: the latest date with calls.")]
@@ -88,18 +83,27 @@ MaxThreadsOpt = Annotated[int, typer.Option(
 FailOnBreachOpt = Annotated[bool, typer.Option(
     "--fail-on-breach", help="Exit 3 (after the report) when any limit was exceeded: hourly per integration, "
     "rolling tenant threshold or threads.")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", show_default=False, help="First date to list, YYYY-MM-DD.")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", show_default=False, help="Last date to list, YYYY-MM-DD.")]
 
 
-@dataclass
-class Output:
-    csv: bool = False
-    json: bool = False
-    path: Path | None = None
-    raw: bool = False
-    time_format: str = "24h"
-    limit: int = 100
+@dataclass(frozen=True)
+class Checks:
+    """What turns a shown report into a failure: skipped rows (--strict),
+    a limit exceeded (--fail-on-breach)."""
+
     strict: bool = False
     fail_on_breach: bool = False
+
+
+def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: TimeFormat = TimeFormat.h24,
+            limit: int = 100, part: str | None = None):
+    from .output.emit import CSV, JSON, TABLE, Output
+
+    if csv and json:
+        raise typer.BadParameter("choose one of --csv and --json")
+    return Output(JSON if json else CSV if csv else TABLE, path, raw, time_format.value, limit, part)
 
 
 def _log_specs(logs: list[str] | None) -> list[str]:
@@ -109,17 +113,21 @@ def _log_specs(logs: list[str] | None) -> list[str]:
     return [p for p in env.split(os.pathsep) if p] or [DEFAULT_LOGS]
 
 
-def _query(logs, tz, threshold):
-    from .load import LogSet
-    from .parquet_scan import lean_memory_pool
-    from .progress import ReadProgress
-    from .reports import Query
+def _zone(tz: str | None):
     from .timeaxis import local_zone_name, zone
 
-    zone_info = zone(tz or local_zone_name())  # a bad option is reported before any file is opened
-    lean_memory_pool()
-    progress = ReadProgress(stderr, settings.progress)
-    return Query(LogSet.open(_log_specs(logs)), zone_info, threshold, progress)
+    return zone(tz or local_zone_name())
+
+
+def _open(logs, tz, threshold: int, out) -> object:
+    """The query: the zone is checked before any log file is opened, and a
+    progress line is shown for long reads only where a person watches."""
+    from .output.progress import ReadProgress
+    from .reports import Query
+
+    zone_info = _zone(tz)
+    watched = stderr.is_terminal and out.fmt == "table"
+    return Query.open(_log_specs(logs), zone_info, threshold, ReadProgress(stderr, watched))
 
 
 def _day(query, date_text: str | None):
@@ -129,35 +137,40 @@ def _day(query, date_text: str | None):
     return parse_date(date_text) if date_text else latest_day(query)
 
 
-def _run(build: Callable[[], object], out: Output) -> None:
+def _run(ctx: typer.Context, build: Callable[[], object], out, checks: Checks = Checks()) -> None:
     """Build the report, then show or write it; domain errors become one line."""
-    if out.csv and out.json:
-        raise typer.BadParameter("choose one of --csv and --json")
-    settings.progress = stderr.is_terminal and not (out.csv or out.json)
-    try:
-        report = build()
-    except BadOption as exc:
-        if settings.debug:
-            raise
-        raise typer.BadParameter(_visible(str(exc)), param_hint=exc.option) from None
-    except ApihourlyError as exc:
-        if settings.debug:
-            raise
-        _fail(str(exc), exc.hint)
-    except Exception as exc:  # a bug, not bad input: still one line, no traceback
-        if settings.debug:
-            raise
-        _fail(f"unexpected {type(exc).__name__}: {exc}", "rerun with --debug for the traceback, and report it")
-    if out.strict and report.stats.skipped:
-        _fail("; ".join(report.stats.warnings()), "--strict refuses logs with skipped rows; fix them or drop --strict")
+    report = _built(build, debug=bool(ctx.find_root().params.get("debug")))
+    if checks.strict and report.stats.skipped:
+        from .output.cells import skipped_warnings
+
+        _fail("; ".join(skipped_warnings(report.stats)),
+              "--strict refuses logs with skipped rows; fix them or drop --strict")
     _emit(report, out)
-    if out.fail_on_breach and report.breaches:
+    if checks.fail_on_breach and report.breaches:
         _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped
         raise typer.Exit(3)
 
 
+def _built(build: Callable[[], object], debug: bool):
+    """The report, or one line for any error (a traceback with --debug)."""
+    try:
+        return build()
+    except BadOption as exc:
+        if debug:
+            raise
+        raise typer.BadParameter(_visible(str(exc)), param_hint=exc.option) from None
+    except ApihourlyError as exc:
+        if debug:
+            raise
+        _fail(str(exc), exc.hint)
+    except Exception as exc:  # a bug, not bad input: still one line, no traceback
+        if debug:
+            raise
+        _fail(f"unexpected {type(exc).__name__}: {exc}", "rerun with --debug for the traceback, and report it")
+
+
 def _visible(text: str) -> str:
-    from .render import visible
+    from .output.cells import visible
 
     return visible(text)
 
@@ -173,36 +186,19 @@ def _fail(message: str, hint: str = "") -> None:
     raise typer.Exit(1)
 
 
-def _emit(report, out: Output) -> None:
-    from . import export
+def _emit(report, out) -> None:
+    from .output.cells import messages
+    from .output.emit import emit, rows_written
 
+    try:
+        emit(report, out, sys.stdout)
+    except BrokenPipeError:
+        _quiet_stdout()  # `... | head` closed the pipe: that is not an error
+        raise typer.Exit(0) from None
     if out.path:
-        export.write_file(report, out.path, out.raw)
-        _say("wrote", f"{len(report.frame):,} rows to {out.path}")
-    else:
-        try:
-            _to_stdout(report, out)
-        except BrokenPipeError:
-            _quiet_stdout()  # `... | head` closed the pipe: that is not an error
-            raise typer.Exit(0) from None
-    for note in report.notes:
-        _say("note", note)
-    for name, notice in report.stats.notices.items():
-        _say("note", f"{name}: {notice}")
-    for warning in report.stats.warnings():
-        _say("warning", warning)
-
-
-def _to_stdout(report, out: Output) -> None:
-    if out.csv or out.json:
-        from . import export
-
-        export.write(report, "json" if out.json else "csv", sys.stdout, out.raw)
-        sys.stdout.flush()
-    else:
-        from .render import render
-
-        Console(emoji=False, markup=False, highlight=False).print(render(report, out.time_format, out.limit))
+        _say("wrote", f"{rows_written(report, out):,} rows to {out.path}")
+    for kind, text in messages(report):
+        _say(kind, text)
 
 
 def _quiet_stdout() -> None:
@@ -211,12 +207,20 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
+    from .reports import LimitSettings, check
+
+    return check(query, window, LimitSettings(db_threshold, max_threads))
+
+
 @app.command()
 def summary(
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    ctx: typer.Context,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
-    fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = 10_000, max_threads: MaxThreadsOpt = 3,
+    fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
+    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
     """Calls per hour of one day, one column per integration.
 
@@ -228,31 +232,28 @@ def summary(
     from .reports import day_window
     from .reports import summary as build
 
+    out = _output(csv, json, output, raw, time_format)
+
     def report():
-        query = _query(logs, tz, threshold)
+        query = _open(logs, tz, threshold, out)
         day = _day(query, date)
         built = build(query, day)
         if fail_on_breach:
             built.breaches = _breaches(query, day_window(day, query.tz), db_threshold, max_threads)
         return built
 
-    _run(report, Output(csv, json, output, raw, time_format.value, strict=strict, fail_on_breach=fail_on_breach))
-
-
-def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
-    from .limit_reports import LimitSettings, check
-
-    return check(query, window, LimitSettings(db_threshold, max_threads))
+    _run(ctx, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
 def activity(
+    ctx: typer.Context,
     hour: Annotated[str, typer.Option("--hour", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")],
     vendor: Annotated[str, typer.Option("--vendor", help="Integration label as in the summary columns, or Unknown.")],
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")] = 100,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False, max_threads: MaxThreadsOpt = 3,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
+    json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
     """The calls behind one summary cell: one hour, one integration.
 
@@ -263,18 +264,24 @@ def activity(
     Example: apihourly activity --date 2026-11-15 --hour 14 --vendor "Datto RMM"
     """
     from .reports import activity as build
-    from .timeaxis import parse_date
+    from .reports import latest_day
+    from .timeaxis import parse_date, resolve_hour
+
+    out = _output(csv, json, output, raw, time_format, limit)
 
     def report():
-        query = _query(logs, tz, threshold)
-        return build(query, parse_date(date) if date else None, hour, vendor, max_threads)
+        query = _open(logs, tz, threshold, out)
+        given = parse_date(date) if date else None
+        day, slot = resolve_hour(hour, given, query.tz, lambda: latest_day(query))
+        return build(query, day, slot, vendor, max_threads)
 
-    _run(report, Output(csv, json, output, raw, time_format.value, limit, strict))
+    _run(ctx, report, out, Checks(strict))
 
 
 @app.command()
 def totals(
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    ctx: typer.Context,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
@@ -284,23 +291,23 @@ def totals(
     """
     from .reports import totals as build
 
+    out = _output(csv, json, output, raw, time_format)
+
     def report():
-        query = _query(logs, tz, threshold)
+        query = _open(logs, tz, threshold, out)
         return build(query, _day(query, date))
 
-    _run(report, Output(csv, json, output, raw, time_format.value, strict=strict))
+    _run(ctx, report, out, Checks(strict))
 
 
 @app.command()
 def days(
-    logs: LogsOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
-    since: Annotated[Optional[str], typer.Option("--since", show_default=False,
-                                                 help="First date to list, YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", show_default=False,
-                                                 help="Last date to list, YYYY-MM-DD.")] = None,
+    ctx: typer.Context,
+    logs: LogsOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    since: SinceOpt = None, until: UntilOpt = None,
     csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
-    strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = 10_000,
-    max_threads: MaxThreadsOpt = 3,
+    strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
+    db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
     """Dates with API activity: calls, integrations, hours over the limit and
     the peak rolling 60-minute count of the whole tenant.
@@ -311,8 +318,10 @@ def days(
     from .reports import range_window
     from .timeaxis import parse_date
 
+    out = _output(csv, json, output, raw)
+
     def report():
-        query = _query(logs, tz, threshold)
+        query = _open(logs, tz, threshold, out)
         first = parse_date(since, "--since") if since else None
         last = parse_date(until, "--until") if until else None
         if first and last and first > last:
@@ -322,13 +331,15 @@ def days(
             built.breaches = _breaches(query, range_window(first, last, query.tz), db_threshold, max_threads)
         return built
 
-    _run(report, Output(csv, json, output, raw, strict=strict, fail_on_breach=fail_on_breach))
+    _run(ctx, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
 def limits(
+    ctx: typer.Context,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None,
-    db_threshold: DbThresholdOpt = 10_000, max_threads: MaxThreadsOpt = 3, threshold: ThresholdOpt = 10_000,
+    db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
         "--part", help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the thread tables; 0 shows all.")] = 20,
@@ -343,18 +354,20 @@ def limits(
 
     Example: apihourly limits --date 2026-11-16 --db-threshold 10000 --max-threads 3
     """
-    from .limit_reports import LimitSettings, limits_report
+    from .reports import LimitSettings, limits_report
+
+    out = _output(csv, json, output, raw, time_format, limit, part.value)
 
     def report():
-        query = _query(logs, tz, threshold)
-        return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads), part.value)
+        query = _open(logs, tz, threshold, out)
+        return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))
 
-    _run(report, Output(csv, json, output, raw, time_format.value, limit, strict, fail_on_breach))
+    _run(ctx, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
 def browse(
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = 10_000,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24,
 ) -> None:
     """Explore the reports in a full-screen terminal app.
@@ -365,10 +378,10 @@ def browse(
 
     Example: apihourly browse --date 2026-11-15 --tz America/New_York
     """
-    from .timeaxis import local_zone_name, parse_date, zone
+    from .timeaxis import parse_date
 
     try:
-        tz_info = zone(tz or local_zone_name())
+        tz_info = _zone(tz)
         day = parse_date(date) if date else None
     except BadOption as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from None
@@ -391,7 +404,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    settings.debug = debug
+    pass  # --debug is read through the root context (see _run)
 
 
 def main() -> None:

@@ -2,9 +2,12 @@
 
 
 class ApihourlyError(Exception):
-    """Base for every error a user can act on; the message is shown as is."""
+    """Base for every error a user can act on; the message is shown as is,
+    and `hint`, when there is one, on a line of its own."""
 
-    hint: str = ""
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
 
 
 class BadOption(ApihourlyError):
@@ -17,8 +20,6 @@ class BadOption(ApihourlyError):
 
 class NoLogsFound(ApihourlyError):
     """No log files where the user pointed."""
-
-    hint = "point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz or .parquet logs"
 
 
 class LogFormatError(ApihourlyError):

@@ -11,6 +11,17 @@ TEXT_FIELDS = ("method", "entity", "vendor", "integration", "tracking_id", "api_
 INT_FIELDS = ("return_count", "execution_ms")
 CATEGORY_FIELDS = ("vendor", "integration", "tracking_id")
 ALL_FIELDS = (TIMESTAMP, *TEXT_FIELDS, *INT_FIELDS)
+# Text fields with few distinct values: every format reads them as
+# dictionaries, so a batch holds small integer codes and each string once.
+DICTIONARY_FIELDS = TEXT_FIELDS
+
+# Autotask's limits, as documented (README, "Autotask's limits"): calls per
+# hour per integration on the Activity page, requests per rolling 60 minutes
+# for the whole tenant, and calls in flight per integration and entity.
+DEFAULT_THRESHOLD = 10_000
+DEFAULT_DB_THRESHOLD = 10_000
+DEFAULT_MAX_THREADS = 3
+APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of a threshold
 
 # Names are compared after normalise_header(), so "Execution Start",
 # "execution_start" and "EXECUTION-START" are one name.
@@ -30,6 +41,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
 KIND_ORDER = {VENDOR: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
+# The summary's own columns: an integration can never be labelled like one.
+RESERVED_LABELS = ("Hour", "Total calls")
 
 
 def normalise_header(name: str) -> str:
@@ -99,9 +112,10 @@ def column_labels(categories: set[Category]) -> dict[Category, str]:
 
     Vendors keep their names. A custom integration named like a vendor (or
     'Unknown') is told apart with a ' (custom)' suffix, and a vendor called
-    'Unknown' with ' (vendor)', so no two categories ever share a column.
+    'Unknown' with ' (vendor)', so no two categories ever share a column;
+    nor does one share a name with the summary's own columns (Hour, Total calls).
     """
-    taken = {UNKNOWN.casefold()}
+    taken = {name.casefold() for name in (UNKNOWN, *RESERVED_LABELS)}
     labels: dict[Category, str] = {}
     for cat in sorted(categories, key=lambda c: c.sort_key):
         label = cat.name

@@ -1,4 +1,5 @@
-"""Local hours and days in a time zone, as UTC instants.
+"""Local hours and days in a time zone, as UTC instants, and the one place
+that turns UTC nanoseconds into local ISO times and reads the --hour option.
 
 Calls are bucketed by comparing UTC instants with the UTC start of every local
 hour, never by flooring local wall time: on the day clocks fall back the two
@@ -9,6 +10,8 @@ not exist, and zones with half-hour offsets still get their own hour starts.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -18,9 +21,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import BadOption
 
 NS = 1_000_000_000
+MINUTE_NS = 60 * NS
 HOUR_NS = 3_600 * NS
+DAY_NS = 86_400 * NS
 UNIT_NS = {"s": NS, "ms": 1_000_000, "us": 1_000, "ns": 1}  # Arrow/Parquet time units
+# Bounds beyond any instant a log can hold (int64 ns spans 1678-2262): an
+# open end of a period, with room to add an hour without overflowing.
+EARLIEST_NS, LATEST_NS = -(2**62), 2**62
 _STEP = timedelta(minutes=15)  # every UTC offset in use is a multiple of 15 minutes
+_QUARTER_NS = 15 * MINUTE_NS
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,12 @@ class HourSlot:
 
 
 def to_ns(moment: datetime) -> int:
-    delta = moment.astimezone(timezone.utc) - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    delta = moment.astimezone(timezone.utc) - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * NS + delta.microseconds * 1_000
 
 
 def from_ns(ns: int, tz: ZoneInfo) -> datetime:
-    utc = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=ns // 1_000)
-    return utc.astimezone(tz)
+    return (_EPOCH + timedelta(microseconds=ns // 1_000)).astimezone(tz)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -87,6 +96,21 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
     return probe.astimezone(tz)
 
 
+def day_window(day: date, tz: ZoneInfo) -> tuple[int, int]:
+    """UTC bounds (ns) of the local date: [its first instant, the next date's)."""
+    return to_ns(day_start(day, tz)), to_ns(day_start(day + timedelta(days=1), tz))
+
+
+def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[int, int] | None:
+    """UTC bounds from the start of `since` to the end of `until`; an open
+    end reaches the earliest or latest instant a log can hold."""
+    if since is None and until is None:
+        return None
+    lo = day_window(since, tz)[0] if since else EARLIEST_NS
+    hi = day_window(until, tz)[1] if until else LATEST_NS
+    return lo, hi
+
+
 @lru_cache(maxsize=4096)
 def local_hour_axis(day: date, tz: ZoneInfo) -> tuple[HourSlot, ...]:
     """Every local hour of `day` in `tz`: 24, or 23/25 on DST change days."""
@@ -115,13 +139,6 @@ def local_date(ns: int, tz: ZoneInfo) -> date:
     return from_ns(ns, tz).date()
 
 
-def parse_date(text: str, option: str = "--date") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadOption(f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2026-11-15", option) from None
-
-
 def repeated_wall_hours(axis: tuple[HourSlot, ...]) -> set[int]:
     """Local hours that occur twice on a fall-back day."""
     seen: dict[int, int] = {}
@@ -130,14 +147,116 @@ def repeated_wall_hours(axis: tuple[HourSlot, ...]) -> set[int]:
     return {hour for hour, n in seen.items() if n > 1}
 
 
-def hour_label(slot: HourSlot, time_format: str, show_offset: bool = False) -> str:
-    """'14:00' or '2 PM'; with the UTC offset when the wall hour is ambiguous."""
-    start = slot.start
-    if time_format == "12h":
-        label = f"{(start.hour % 12) or 12}{start.strftime(':%M') if start.minute else ''} "
-        label += "AM" if start.hour < 12 else "PM"
-    else:
-        label = start.strftime("%H:%M")
-    if show_offset:
-        label += f" ({start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
-    return label
+# Local ISO times -----------------------------------------------------------
+
+def local_iso(values, tz: ZoneInfo, timespec: str = "milliseconds") -> list[str]:
+    """UTC nanoseconds as local ISO 8601 times with their UTC offsets, exactly
+    as datetime.isoformat(timespec=...) writes them ('milliseconds' or
+    'seconds', truncated), for a whole array at once: a day of calls or
+    thread stretches costs no datetime apiece."""
+    import numpy as np
+
+    ns = np.asarray(values, dtype=np.int64)
+    if not len(ns):
+        return []
+    unit = {"milliseconds": "ms", "seconds": "s"}[timespec]
+    offsets = _offsets_s(ns, tz)
+    wall = (ns + offsets * NS) // UNIT_NS[unit]
+    text = np.datetime_as_string(wall.astype(f"datetime64[{unit}]"), unit=unit)
+    distinct, index = np.unique(offsets, return_inverse=True)
+    suffix = np.array([_offset_text(int(o)) for o in distinct])[index.reshape(-1)]
+    return np.char.add(text, suffix).tolist()
+
+
+def iso(ns: int | None, tz: ZoneInfo) -> str:
+    """One instant as local_iso writes it; '' for none."""
+    return "" if ns is None else local_iso([int(ns)], tz)[0]
+
+
+def _offsets_s(ns, tz: ZoneInfo):
+    """Each instant's UTC offset in seconds. Offsets change at transitions,
+    so they are looked up once per quarter hour the instants fall in, and
+    per instant only in a quarter hour that holds a transition."""
+    import numpy as np
+
+    quarters, index = np.unique(ns // _QUARTER_NS, return_inverse=True)
+    index = index.reshape(-1)
+    first = np.array([_offset_at(int(q) * _QUARTER_NS, tz) for q in quarters], dtype=np.int64)
+    last = np.array([_offset_at(int(q + 1) * _QUARTER_NS - 1, tz) for q in quarters], dtype=np.int64)
+    out = first[index]
+    for k in np.flatnonzero(first != last):
+        where = np.flatnonzero(index == k)
+        out[where] = [_offset_at(int(v), tz) for v in ns[where]]
+    return out
+
+
+def _offset_at(ns: int, tz: ZoneInfo) -> int:
+    return int(from_ns(ns, tz).utcoffset().total_seconds())
+
+
+def _offset_text(seconds: int) -> str:
+    sign, seconds = ("+" if seconds >= 0 else "-"), abs(seconds)
+    text = f"{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    return text + (f":{seconds % 60:02d}" if seconds % 60 else "")
+
+
+# The --date and --hour options ------------------------------------------------
+
+def parse_date(text: str, option: str = "--date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadOption(f"invalid date {text!r}; expected YYYY-MM-DD, e.g. 2026-11-15", option) from None
+
+
+_BARE = re.compile(r"^(\d{1,2})(?::00)?$")
+_AMPM = re.compile(r"^(\d{1,2})(?::00)?\s*([AaPp])\.?[Mm]\.?$")
+
+
+def wall_hour(spec: str) -> int | None:
+    """0-23 for '14', '14:00', '2PM', '2 pm'; None when spec is not such a form."""
+    text = spec.strip()
+    if m := _BARE.match(text):
+        hour = int(m.group(1))
+        if hour > 23:
+            raise BadOption(f"invalid hour {spec!r}; use 0-23, 2PM, 14:00 or an ISO hour start", "--hour")
+        return hour
+    if m := _AMPM.match(text):
+        hour = int(m.group(1))
+        if not 1 <= hour <= 12:
+            raise BadOption(f"invalid hour {spec!r}; 12-hour times run from 1 to 12 AM/PM", "--hour")
+        return hour % 12 + (12 if m.group(2).lower() == "p" else 0)
+    return None
+
+
+def resolve_hour(spec: str, day: date | None, tz: ZoneInfo,
+                 default_day: Callable[[], date]) -> tuple[date, HourSlot]:
+    """The local date and hour slot a user means by --hour (and --date)."""
+    hour = wall_hour(spec)
+    if hour is None:
+        return _iso_hour(spec, tz)
+    day = day or default_day()
+    matches = [slot for slot in local_hour_axis(day, tz) if slot.start.hour == hour]
+    if not matches:
+        raise BadOption(f"{hour:02d}:00 does not exist on {day} in {tz.key} (clocks skip it)", "--hour")
+    if len(matches) > 1:
+        choices = " or ".join(slot.start.isoformat() for slot in matches)
+        raise BadOption(f"{hour:02d}:00 happens twice on {day} in {tz.key}; pass --hour {choices}", "--hour")
+    return day, matches[0]
+
+
+def _iso_hour(spec: str, tz: ZoneInfo) -> tuple[date, HourSlot]:
+    try:
+        moment = datetime.fromisoformat(spec.strip())
+    except ValueError:
+        raise BadOption(f"invalid hour {spec!r}; use 0-23, 2PM, 14:00 or an ISO hour start "
+                        "such as 2026-11-01T01:00:00-04:00", "--hour") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    day = moment.astimezone(tz).date()
+    # Compare instants: aware datetimes in a repeated hour never compare equal
+    # across zones (PEP 495), so ==/hash on them would miss the second 01:00.
+    for slot in local_hour_axis(day, tz):
+        if slot.start_ns == to_ns(moment):
+            return day, slot
+    raise BadOption(f"{spec} is not the start of a local hour in {tz.key}", "--hour")

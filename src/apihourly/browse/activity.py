@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..render import activity_cells
-from ..reports import activity
+from ..output.cells import plural
+from ..reports.drilldown import activity
 from ..timeaxis import HourSlot, local_hour_axis, repeated_wall_hours
 from .base import ReportScreen, slug
 
@@ -19,11 +19,7 @@ class ActivityScreen(ReportScreen):
         self.sub_title = f"{day.isoformat()} {hour_label}"
 
     def build(self, query):
-        return activity(query, self.day, self.slot.start.isoformat(), self.category)
-
-    def cells(self, positions):
-        # Cells are made per chunk: a 50,000-call hour would need 450,000 of them.
-        return activity_cells(self.report.frame.iloc[positions], self.session.time_format)
+        return activity(query, self.day, self.slot, self.category)
 
     def heading(self) -> str:
         who = self.category or "every integration"
@@ -41,6 +37,6 @@ class ActivityScreen(ReportScreen):
         return f"apihourly-{self.day.isoformat()}-activity-{hour}-{who}.csv"
 
     def count_text(self, rows: int) -> str:
-        over = int(self.report.frame["Threshold Exceeded"].sum())
+        over = sum(self.report.table.column("Threshold Exceeded"))
         marks = f", {over:,} over the limit" if over else ""
-        return f"{rows:,} call{'s' * (rows != 1)}{marks}"
+        return plural(rows, "call") + marks

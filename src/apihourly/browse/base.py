@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from .. import export
 from ..errors import ApihourlyError
-from ..render import caption, safe_text, visible
-from ..reports import Query, Report
+from ..output.cells import Cells, caption, messages, plural, safe_text, visible
+from ..output.export import write_file
+from ..reports.model import Query, Report
 from .dialogs import ConfirmScreen
 from .session import Session
 from .table import ReportTable
@@ -44,33 +44,32 @@ class ReportScreen(Screen):
     ]
     CURSOR = "cell"
     FIXED_COLUMNS = 0
-    PINNED_TAIL = 0  # rows of the frame kept last whatever the sort (totals' Grand total)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.report: Report | None = None
         self.generation = 0
-        self.order: list[int] = []  # frame positions, in the order shown
+        self.order: list[int] = []  # table positions, in the order shown
         self.loaded = 0
         self.sort_key: tuple[str, bool] | None = None  # column, descending
-        self._numeric: set[str] | None = None
 
     # What subclasses provide -------------------------------------------
     def build(self, query: Query) -> Report:
         raise NotImplementedError
 
     def cells(self, positions: list[int]) -> list[list[Text]]:
-        """Cells of the frame rows at `positions`."""
-        raise NotImplementedError
+        """Cells of the table rows at `positions`, as the CLI tables make them;
+        made per chunk, since a 50,000-call hour would need 500,000 of them."""
+        return Cells(self.report, self.session.time_format).rows(self.report.table, positions)
 
     def row_key(self, position: int) -> str:
-        """The key of the row for frame row `position`: what the cursor stays
+        """The key of the row for table row `position`: what the cursor stays
         on across a refresh or a sort."""
         return str(position)
 
     def extra_rows(self) -> list[list[Text]]:
-        """Rows shown after every frame row (the summary's sum row)."""
+        """Rows shown after every table row (the summary's sum row)."""
         return []
 
     def heading(self) -> str:
@@ -137,10 +136,10 @@ class ReportScreen(Screen):
     def show(self, report: Report, generation: int) -> None:
         table = self.query_one(ReportTable)
         keep = self._cursor_keys(table)
-        self.report, self.generation, self._numeric = report, generation, None
+        self.report, self.generation = report, generation
         self.order = self._sorted_order()
         table.clear(columns=True)
-        for name in report.frame.columns:
+        for name in report.table.names:
             table.add_column(self._header(name), key=name)
         self.loaded = 0
         self.load_more(until=keep[2] if keep else 0)
@@ -160,16 +159,11 @@ class ReportScreen(Screen):
         return label
 
     def _numeric_columns(self) -> set[str]:
-        from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-        frame = self.report.frame
-        if self._numeric is None:
-            self._numeric = {c for c in frame.columns if is_numeric_dtype(frame[c]) and not is_bool_dtype(frame[c])}
-        return self._numeric
+        return {spec.name for spec in self.report.table.columns if spec.numeric}
 
     def load_more(self, until: int = 0) -> None:
         """Add the next CHUNK rows (or up to row `until`), then the extra rows
-        once every frame row is in."""
+        once every table row is in."""
         table = self.query_one(ReportTable)
         stop = min(len(self.order), max(self.loaded + CHUNK, until + 1))
         if stop > self.loaded:
@@ -185,7 +179,7 @@ class ReportScreen(Screen):
     def _justified(self, row: list[Text]) -> list[Text]:
         """Numbers right-aligned, as in the CLI tables."""
         numeric = self._numeric_columns()
-        for cell, name in zip(row, self.report.frame.columns):
+        for cell, name in zip(row, self.report.table.names):
             if name in numeric:
                 cell.justify = "right"
         return row
@@ -210,20 +204,17 @@ class ReportScreen(Screen):
     def _update_status(self) -> None:
         if self.report is None:
             return
-        rows = len(self.report.frame)
+        rows = len(self.report.table)
         shown = f" ({self.loaded:,} loaded, more as you scroll)" if self.loaded < rows else ""
         order = f" · sorted by {self.sort_key[0]}{', descending' if self.sort_key[1] else ''}" if self.sort_key else ""
         line = f"{self.count_text(rows)}{shown}{order} · {caption(self.report)}"
         self.query_one("#status", Static).update(Text(line))
 
     def count_text(self, rows: int) -> str:
-        return f"{rows:,} row{'s' * (rows != 1)}"
+        return plural(rows, "row")
 
     def _update_notes(self) -> None:
-        stats = self.report.stats
-        lines = [f"note: {n}" for n in self.report.notes]
-        lines += [f"note: {name}: {notice}" for name, notice in stats.notices.items()]
-        lines += [f"warning: {warning}" for warning in stats.warnings()]
+        lines = [f"{kind}: {text}" for kind, text in messages(self.report)]
         notes = self.query_one("#notes", Static)
         notes.update(Text(visible("\n".join(lines))))
         notes.display = bool(lines)
@@ -244,23 +235,16 @@ class ReportScreen(Screen):
         self.show(self.report, self.generation)
 
     def _sorted_order(self) -> list[int]:
-        from pandas.api.types import is_string_dtype
-
-        frame = self.report.frame
-        body = len(frame) - self.PINNED_TAIL if len(frame) >= self.PINNED_TAIL else 0
-        positions = list(range(body))
-        if self.sort_key and self.sort_key[0] in frame.columns:
-            column, descending = self.sort_key
-            values = frame[column].iloc[:body].reset_index(drop=True)
-            key = (lambda s: s.str.casefold()) if is_string_dtype(values) else None  # bob next to Bob
-            positions = values.sort_values(ascending=not descending, kind="stable", na_position="last",
-                                           key=key).index.tolist()
-        return positions + list(range(body, len(frame)))
+        table = self.report.table
+        if self.sort_key and self.sort_key[0] in table.names:
+            return table.order_by(*self.sort_key)
+        return list(range(len(table)))
 
     # Export, refresh, back -------------------------------------------------
     def shown_report(self) -> Report:
         """The report as on screen: its rows in the order shown."""
-        return replace(self.report, frame=self.report.frame.iloc[self.order].reset_index(drop=True))
+        table = self.report.table
+        return replace(self.report, table=table.take(self.order, footer=table.footer))
 
     def action_export(self) -> None:
         if self.report is None:
@@ -275,11 +259,11 @@ class ReportScreen(Screen):
 
     def write_csv(self, path: Path) -> None:
         try:
-            export.write_file(self.shown_report(), path)
+            write_file(self.shown_report(), path)
         except OSError as exc:
             self.say(f"could not write {path}: {exc.strerror or exc}", severity="error")
             return
-        self.say(f"wrote {len(self.report.frame):,} rows to {path}", title="Exported")
+        self.say(f"wrote {len(self.report.table):,} rows to {path}", title="Exported")
 
     def action_refresh(self) -> None:
         self.load(reopen=True)

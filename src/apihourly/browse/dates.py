@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import reports
-from ..render import days_cells
+from ..output.cells import plural
+from ..reports.dates import days
 from .base import ReportScreen
 
 
@@ -17,14 +17,10 @@ class DatesScreen(ReportScreen):
         self.select = select  # the date to put the cursor on once loaded
 
     def build(self, query):
-        return reports.days(query)
-
-    def cells(self, positions):
-        rows = days_cells(self.report)
-        return [rows[i] for i in positions]
+        return days(query)
 
     def row_key(self, position: int) -> str:
-        return self.report.frame["Date"].iloc[position]  # a refresh may add earlier dates
+        return self.report.table.column("Date")[position]  # a refresh may add earlier dates
 
     def heading(self) -> str:
         return "Days with API activity: Enter opens a date"
@@ -33,13 +29,13 @@ class DatesScreen(ReportScreen):
         return "apihourly-days.csv"
 
     def count_text(self, rows: int) -> str:
-        return f"{rows:,} date{'s' * (rows != 1)} with calls"
+        return f"{plural(rows, 'date')} with calls"
 
     def show(self, report, generation) -> None:
         first = self.report is None
         super().show(report, generation)
-        if first and len(report.frame):
-            dates = report.frame["Date"].tolist()
+        if first and len(report.table):
+            dates = report.table.column("Date")
             wanted = self.select.isoformat() if self.select else dates[-1]
             self.query_one("ReportTable").move_cursor(row=dates.index(wanted) if wanted in dates else len(dates) - 1)
         self.sub_title = self.current_date() or ""

@@ -6,8 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from ..load import LogSet
-from ..reports import Query
+from ..reports.model import Query
 
 
 @dataclass
@@ -38,6 +37,6 @@ class Session:
             return self.query if self.query is not None else self._open()
 
     def _open(self) -> Query:
-        self.query = Query(LogSet.open(self.specs), self.tz, self.threshold)
+        self.query = Query.open(self.specs, self.tz, self.threshold)
         self.generation += 1
         return self.query

@@ -6,8 +6,8 @@ from datetime import date
 
 from textual.binding import Binding
 
-from .. import reports
-from ..render import hour_labels, summary_cells, summary_sum_cells
+from ..output.cells import Cells, hour_labels
+from ..reports.hourly import summary
 from .base import ReportScreen
 
 
@@ -24,14 +24,10 @@ class SummaryScreen(ReportScreen):
         self.sub_title = day.isoformat()
 
     def build(self, query):
-        return reports.summary(query, self.day)
-
-    def cells(self, positions):
-        rows = summary_cells(self.report, self.session.time_format)
-        return [rows[i] for i in positions]
+        return summary(query, self.day)
 
     def extra_rows(self):
-        return [summary_sum_cells(self.report)]
+        return [Cells(self.report, self.session.time_format).summary_sums(self.report.table)]
 
     def heading(self) -> str:
         return f"API activity by hour, {self.day.isoformat()}: Enter on a count shows its calls"
@@ -60,7 +56,7 @@ class SummaryScreen(ReportScreen):
         position = int(row)
         slot = self.report.slots[position]
         category = None if column in ("Hour", "Total calls") else column
-        calls = int(self.report.frame.at[position, category or "Total calls"])
+        calls = self.report.table.column(category or "Total calls")[position]
         label = hour_labels(self.report.slots, self.session.time_format)[position]
         if not calls:
             self.say(f"No calls at {label}" + (f" for {category}." if category else "."))

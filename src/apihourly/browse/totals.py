@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import reports
-from ..render import totals_cells
+from ..reports.hourly import totals
 from .base import ReportScreen
 
 
 class TotalsScreen(ReportScreen):
-    PINNED_TAIL = 1  # the Grand total row stays last
+    """The Grand total row stays last whatever the sort (the table's footer)."""
 
     def __init__(self, session, day: date) -> None:
         super().__init__(session)
@@ -18,11 +17,7 @@ class TotalsScreen(ReportScreen):
         self.sub_title = day.isoformat()
 
     def build(self, query):
-        return reports.totals(query, self.day)
-
-    def cells(self, positions):
-        rows = totals_cells(self.report, self.session.time_format)
-        return [rows[i] for i in positions]
+        return totals(query, self.day)
 
     def heading(self) -> str:
         return f"Totals by integration, {self.day.isoformat()}"

@@ -1,0 +1,71 @@
+"""Moving numbers between Arrow and NumPy through buffers, and the Arrow
+memory pool a run uses.
+
+pyarrow imports pandas (0.2-0.3 s, 50 MB) the first time it converts a
+Python or NumPy value (`pa.scalar(5)`, `pc.fill_null(a, 0)`, `a.to_numpy()`),
+to check whether it is a pandas object. For a one-day report that is most of
+the run, so the counting path converts through raw buffers instead and never
+loads pandas.
+"""
+
+from __future__ import annotations
+
+
+def int64_scalar(value: int):
+    """An Arrow int64 scalar, made without pyarrow's Python conversion."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.Array.from_buffers(pa.int64(), 1, [None, pa.py_buffer(np.array([value], dtype=np.int64))])[0]
+
+
+def int_values(array, null_as: int = 0):
+    """An Arrow integer array (or a chunked one) as an int64 NumPy array,
+    nulls as `null_as`."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    dtype = np.dtype(f"int{array.type.bit_width}")
+    validity, data = array.buffers()[:2]
+    values = np.frombuffer(data, dtype=dtype, count=len(array) + array.offset)[array.offset:].astype(np.int64)
+    if array.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        values[~bits[array.offset:array.offset + len(array)].astype(bool)] = null_as
+    return values
+
+
+def bool_array(mask):
+    """A NumPy boolean mask as an Arrow boolean array (bit-packed)."""
+    import numpy as np
+    import pyarrow as pa
+
+    packed = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(packed)])
+
+
+def lean_memory_pool() -> None:
+    """Allocate Arrow buffers with jemalloc on Linux.
+
+    pyarrow's default mimalloc pool kept about 40 MB more resident for the
+    same reads here, and memory per run is one of the things apihourly is
+    measured by. Chosen through ARROW_DEFAULT_MEMORY_POOL before pyarrow
+    loads (switching pools later leaves mimalloc's arenas behind); a value
+    the user set wins. Other platforms keep pyarrow's default, since not
+    every build there has jemalloc.
+    """
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux") or os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    if "pyarrow" not in sys.modules:
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
+        return
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except (NotImplementedError, AttributeError):
+        pass

@@ -1,0 +1,270 @@
+"""How one value looks to a person: the one copy of styles, safe text,
+numbers, clocks (24h and 12h), hour labels, captions, plurals and notes.
+
+Every table for people (the CLI's Rich tables and the browse app) makes its
+cells here, from the report's declared columns: the column's kind says how a
+value is written, its rule whether it stands out. Data text enters only as
+`Text`, never markup, with control characters shown as visible escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from rich.text import Text
+
+from ..count.rolling import TIERS
+from ..reports.model import Report
+from ..reports.table import COUNT, DATE, FLAG, HOUR, INSTANT, MINUTE, SHARE, TEXT, Column, Table
+from ..schema import APPROACHING_SHARE
+from ..timeaxis import HourSlot, repeated_wall_hours, to_ns
+
+OVER_STYLE = "bold white on red"
+APPROACHING_STYLE = "bold yellow"
+LATENCY_STYLE = "yellow"
+TOTAL_ROW_STYLE = "bold"
+LINE_STYLE = "dim"
+TIER_STYLES = dict(zip((f"{share}%" for share, _ in TIERS), (LATENCY_STYLE, APPROACHING_STYLE, OVER_STYLE)))
+
+# C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here),
+# and the bidirectional overrides that can make text read differently.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC, OSC, CSI, BEL, DEL, ...) as visible escapes."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: a cell with no value. Decided without
+    importing pandas."""
+    if value is None:
+        return True
+    if isinstance(value, (int, str)):  # nearly every cell
+        return False
+    try:
+        return bool(value != value) or type(value).__name__ == "NAType"
+    except TypeError:  # pandas.NA refuses to be a bool
+        return True
+
+
+def safe_text(value: object, style: str = "") -> Text:
+    """Untrusted text as a Rich Text with control characters made visible."""
+    return Text("" if is_missing(value) else visible(str(value)), style=style)
+
+
+def number(value: object, style: str = "") -> Text:
+    if is_missing(value):
+        return Text("")
+    return Text(f"{int(value):,}", style=style)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 call', '2,000 calls'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# Styles ----------------------------------------------------------------------
+
+def cell_style(calls: int, threshold: int) -> str:
+    """Red over the threshold, yellow from 75% of it, where Autotask slows calls."""
+    if calls > threshold:
+        return OVER_STYLE
+    if calls and calls >= APPROACHING_SHARE * threshold:
+        return APPROACHING_STYLE
+    return ""
+
+
+def tier_style(calls: int, floors: list[int]) -> str:
+    """The style of the latency tier a rolling count is in (count/rolling.tier_floors)."""
+    if calls >= floors[2]:
+        return OVER_STYLE
+    if calls >= floors[1]:
+        return APPROACHING_STYLE
+    return LATENCY_STYLE if calls >= floors[0] else ""
+
+
+def _any_category_over(value, row: dict, report: Report) -> str:
+    return OVER_STYLE if any(row[label] > report.threshold for label in report.categories) else ""
+
+
+# What a column's `rule` (reports/table.py) means: (value, the row by column
+# name, the report) -> a Rich style.
+RULES = {
+    "hourly": lambda value, row, report: cell_style(value, report.threshold),
+    "rolling": lambda value, row, report: cell_style(value, report.meta.get("db_threshold", report.threshold)),
+    "hour_total": _any_category_over,
+    "breach": lambda value, row, report: OVER_STYLE if value else "",
+    "over": lambda value, row, report: OVER_STYLE,
+    "threads": lambda value, row, report: OVER_STYLE if row["Max in flight"] > report.meta["max_threads"] else "",
+    "tier": lambda value, row, report: TIER_STYLES.get(row["Tier"], "") if row["First reached"] else "",
+}
+
+
+# Clocks ----------------------------------------------------------------------
+
+def clock(moment: datetime, time_format: str, detail: str = "ms") -> str:
+    """Time of day as people read it, 24h or 12h: to the millisecond
+    ('14:05:09.123', '2:05:09.123 PM'), the hour ('14:00', '2 PM', '2:30 PM')
+    or a chart mark ('15', '3p')."""
+    twelve = time_format == "12h"
+    hour12 = moment.hour % 12 or 12
+    if detail == "mark":
+        return f"{hour12}{'a' if moment.hour < 12 else 'p'}" if twelve else f"{moment.hour:02d}"
+    if detail == "hour":
+        if not twelve:
+            return f"{moment:%H:%M}"
+        text = f"{hour12}" + (f":{moment:%M}" if moment.minute else "")
+    else:
+        ms = f"{moment.microsecond // 1000:03d}"
+        if not twelve:
+            return f"{moment:%H:%M:%S}.{ms}"
+        text = f"{hour12}:{moment:%M:%S}.{ms}"
+    return f"{text} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def instant_text(iso: str, time_format: str, day: date | None = None) -> str:
+    """An ISO local time as its time of day, with the date when it is not `day`."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    text = clock(moment, time_format)
+    return text if day is None or moment.date() == day else f"{moment.date().isoformat()} {text}"
+
+
+def hour_label(slot: HourSlot, time_format: str, show_offset: bool = False) -> str:
+    """'14:00' or '2 PM'; with the UTC offset when the wall hour is ambiguous."""
+    label = clock(slot.start, time_format, "hour")
+    if show_offset:
+        offset = slot.start.strftime("%z")
+        label += f" ({offset[:3]}:{offset[3:]})"
+    return label
+
+
+def hour_labels(slots: tuple[HourSlot, ...], time_format: str) -> list[str]:
+    """A label per hour of a day; the two 01:00 of a fall-back day with offsets."""
+    twice = repeated_wall_hours(slots)
+    return [hour_label(s, time_format, s.start.hour in twice) for s in slots]
+
+
+# Cells -------------------------------------------------------------------------
+
+class Cells:
+    """Rich Text cells for the rows of a report's tables, by column kind and rule."""
+
+    def __init__(self, report: Report, time_format: str = "24h"):
+        self.report = report
+        self.time_format = time_format
+        self._hours: dict[int, str] | None = None
+
+    def rows(self, table: Table, positions=None) -> list[list[Text]]:
+        """Cells of the rows at `positions` (all by default); footer rows bold."""
+        positions = range(len(table)) if positions is None else positions
+        body = len(table) - table.footer
+        return [self.row(table, i, TOTAL_ROW_STYLE if i >= body else "") for i in positions]
+
+    def row(self, table: Table, position: int, base_style: str = "") -> list[Text]:
+        values = [column[position] for column in table.data]
+        named = dict(zip(table.names, values))
+        return [self.cell(spec, value, named, base_style) for spec, value in zip(table.columns, values)]
+
+    def cell(self, spec: Column, value: object, row: dict, base_style: str = "") -> Text:
+        style = (RULES[spec.rule](value, row, self.report) if spec.rule else "") or base_style
+        if spec.kind == COUNT:
+            return number(value, style)
+        if spec.kind == SHARE:
+            return Text("" if is_missing(value) else f"{value:.1f}", style=style)
+        if spec.kind == FLAG:
+            return Text("✓", style=style) if value else Text("")
+        if spec.kind == HOUR:
+            return Text(self.hour_text(value), style=style)
+        if spec.kind == INSTANT:
+            return Text(instant_text(value, self.time_format, self.report.day) or spec.blank, style=style)
+        if spec.kind in (TEXT, DATE, MINUTE):
+            return safe_text(spec.blank if is_missing(value) else value, style)
+        raise ValueError(f"no cells for columns of kind {spec.kind!r}")
+
+    def hour_text(self, iso: str) -> str:
+        """An ISO hour start as the label of its hour in the report's day."""
+        if not iso:
+            return ""
+        if self._hours is None:
+            slots = self.report.slots
+            self._hours = dict(zip((s.start_ns for s in slots), hour_labels(slots, self.time_format)))
+        return self._hours.get(to_ns(datetime.fromisoformat(iso)), iso)
+
+    def summary_sums(self, table: Table) -> list[Text]:
+        """The summary's last row: 'Total', then each count column added up."""
+        sums = [sum(values) for spec, values in zip(table.columns, table.data) if spec.kind == COUNT]
+        return [Text("Total", style=TOTAL_ROW_STYLE), *(number(v, TOTAL_ROW_STYLE) for v in sums)]
+
+
+def stacked(header: str) -> str:
+    """A long header on two lines, so the column is as wide as its data needs."""
+    words = header.split(" ")
+    if len(words) < 2:
+        return header
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+
+
+def limited(table: Table, limit: int) -> Table:
+    """The first `limit` rows (0: all) of a table shown to a person."""
+    return table if limit == 0 else table.head(limit)
+
+
+def shown_note(shown: int, total: int, how: str, noun: str = "") -> str:
+    """What a table under --limit left out: 'first 5 of 19 shown (how)', or
+    with a noun '10,450 calls, first 5 shown (how)'; when nothing was left
+    out, the count alone, or nothing."""
+    counted = plural(total, noun) if noun else ""
+    if shown >= total:
+        return counted
+    if noun:
+        return f"{counted}, first {shown:,} shown ({how})"
+    return f"first {shown:,} of {total:,} shown ({how})"
+
+
+# Captions and messages -----------------------------------------------------------
+
+def caption(report: Report, extra: str = "") -> str:
+    """What the report read and for what: files, calls (and skipped rows),
+    the date, the zone and the hourly limit."""
+    stats = report.stats
+    parts = [f"{plural(stats.files, 'file')}, {plural(stats.rows, 'call')} read"]
+    if stats.skipped_rows:
+        parts[0] = (f"{plural(stats.files, 'file')}, {plural(stats.read, 'row')} read = "
+                    f"{stats.rows:,} counted + {stats.skipped_rows:,} skipped")
+    if report.day:
+        parts.append(report.day.isoformat())
+    parts += [report.tz.key, f"limit {report.threshold:,} calls/hour per integration"]
+    return " · ".join(parts) + (f" · {extra}" if extra else "")
+
+
+def skipped_warnings(stats) -> list[str]:
+    """One line per file: '7 rows skipped (5 unparseable execution_start at lines 17, 42, 99, ...)'."""
+    return [f"{name}: {plural(sum(s.count for s in reasons.values()), 'row')} skipped ({_reasons(reasons)})"
+            for name, reasons in stats.skipped.items()]
+
+
+def _reasons(reasons: dict) -> str:
+    parts = []
+    for reason, skip in reasons.items():
+        where = ", ".join(f"{n:,}" for n in skip.where) + (", ..." if skip.count > len(skip.where) else "")
+        parts.append(f"{skip.count:,} {reason}" + (f" at {skip.unit} {where}" if skip.where else ""))
+    return "; ".join(parts)
+
+
+def messages(report: Report) -> list[tuple[str, str]]:
+    """What to tell the user after the report, as (kind, text): notes about
+    the report and the files, then a warning per file with skipped rows."""
+    return ([("note", note) for note in report.notes]
+            + [("note", f"{name}: {notice}") for name, notice in report.stats.notices.items()]
+            + [("warning", warning) for warning in skipped_warnings(report.stats)])

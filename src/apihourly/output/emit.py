@@ -1,0 +1,51 @@
+"""The one way a report leaves apihourly, for every report: a table for
+people, CSV or JSON on a stream, or a file written atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from ..reports.model import Report
+from . import export, limits, tables
+
+TABLE, CSV, JSON = "table", "csv", "json"
+RENDERERS = {"summary": tables.summary, "totals": tables.totals, "days": tables.days,
+             "activity": tables.activity, "limits": limits.limits}
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where and how a report goes. `part` picks the table of a report that
+    has several (limits) for CSV; JSON carries them all."""
+
+    fmt: str = TABLE
+    path: Path | None = None
+    raw: bool = False
+    time_format: str = "24h"
+    limit: int = 100
+    part: str | None = None
+
+
+def render(report: Report, time_format: str = "24h", limit: int = 100):
+    """A Rich renderable for the report: a Table, or a Group for `limits`."""
+    return RENDERERS[report.kind](report, time_format, limit)
+
+
+def emit(report: Report, out: Output, stream: TextIO) -> None:
+    """Write the report to `out.path`, else to `stream` as out.fmt says."""
+    if out.path:
+        export.write_file(report, out.path, out.raw, out.part)
+    elif out.fmt in (CSV, JSON):
+        export.write(report, out.fmt, stream, out.raw, out.part)
+        stream.flush()
+    else:
+        from rich.console import Console
+
+        Console(file=stream, emoji=False, markup=False, highlight=False).print(
+            render(report, out.time_format, out.limit))
+
+
+def rows_written(report: Report, out: Output) -> int:
+    return len(report.part(out.part))

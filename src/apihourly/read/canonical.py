@@ -1,0 +1,118 @@
+"""From raw batches to canonical rows: text decoded, timestamps parsed, counts
+checked, the report's window applied, and every row that cannot be used
+counted with where it was, never dropped silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import schema
+from .stats import SHOWN_POSITIONS, ScanStats
+
+
+@dataclass
+class Cursor:
+    """Where a batch sits in its file, to name skipped rows by line (CSV,
+    counting the header as line 1) or by row (Parquet)."""
+
+    path: Path
+    unit: str  # "lines" or "rows"
+    before: int = 0  # usable rows of this file already seen
+    rejected: list[int] = field(default_factory=list)  # records the parser refused (by line)
+    span: tuple[int, int] | None = None  # earliest and latest time read inside the window
+
+    def widen(self, ts, placed) -> None:
+        import pyarrow.compute as pc
+
+        bounds = pc.min_max(pc.filter(ts, placed)).as_py()
+        if bounds["min"] is not None:
+            lo, hi = bounds["min"], bounds["max"]
+            self.span = (lo, hi) if self.span is None else (min(lo, self.span[0]), max(hi, self.span[1]))
+
+    def positions(self, indexes) -> list[int]:
+        if self.unit == "rows":
+            return [self.before + int(i) + 1 for i in indexes]
+        return [_record_number(self.before + int(i), self.rejected) for i in indexes]
+
+
+def _record_number(k: int, rejected: list[int]) -> int:
+    """Line of the k-th (0-based) accepted record, given the refused ones."""
+    line = k + 2
+    for number in sorted(rejected):
+        if number <= line:
+            line += 1
+        else:
+            break
+    return line
+
+
+def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: ScanStats, cursor: Cursor,
+              track_span: bool = False):
+    """A table with int64 `ts` (UTC ns) and `fields`, only usable rows inside
+    `window`. `columns` maps canonical fields to the batch's column names;
+    with `track_span` the cursor learns the earliest and latest time read."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..arrays import int64_scalar
+    from .parse import to_utc_ns
+
+    n = batch.num_rows
+    raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
+    ts = to_utc_ns(raw[schema.TIMESTAMP])
+    good = pc.is_valid(ts)
+    _skip_where(pc.invert(good), "unparseable execution_start", stats, cursor)
+    if window is not None:
+        # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
+        lo, hi = int64_scalar(window[0]), int64_scalar(window[1])
+        good = pc.and_kleene(good, pc.and_(pc.greater_equal(ts, lo), pc.less(ts, hi)))
+    if track_span:
+        cursor.widen(ts, good)
+    for f in schema.INT_FIELDS:
+        if f in raw:
+            raw[f], bad = _checked_counts(raw[f])
+            _skip_where(pc.and_(good, bad), f"with {f} not a whole number >= 0", stats, cursor, placed=True)
+            good = pc.and_(good, pc.invert(bad))
+    cursor.before += n
+    out = {"ts": ts}
+    for f in fields:
+        out[f] = raw.get(f, pa.nulls(n, pa.int64() if f in schema.INT_FIELDS else pa.string()))
+    table = pa.table(out).filter(good)
+    stats.rows += table.num_rows
+    return table
+
+
+def _decoded(column, stats: ScanStats, cursor: Cursor):
+    from .parse import decode_text
+
+    text, legacy = decode_text(column)
+    if legacy:
+        stats.notices[str(cursor.path)] = (
+            "some text is not UTF-8 and was read as Windows-1252; re-save the file as UTF-8 if that looks wrong")
+    return text
+
+
+def _checked_counts(column):
+    """(int64 counts, mask of values present but not whole numbers >= 0)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .parse import blank_to_null, whole_numbers
+
+    try:  # nearly always every value is an integer: one cast, then only the sign to check
+        present = column.cast(pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        present = blank_to_null(column)
+    counts = whole_numbers(present)
+    bad = pc.and_(pc.is_valid(present), pc.is_null(counts))
+    return counts, bad
+
+
+def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor, placed: bool = False) -> None:
+    import pyarrow.compute as pc
+
+    count = pc.sum(mask).as_py() or 0
+    if count:
+        indexes = pc.indices_nonzero(mask).to_numpy()[:SHOWN_POSITIONS]
+        stats.skip(cursor.path, reason, cursor.positions(indexes), count, cursor.unit, placed)

@@ -1,0 +1,76 @@
+"""CSV logs, plain or gzipped, read with pyarrow's streaming CSV reader.
+
+Text is read as bytes and decoded later (see parse.decode_text), so one
+Windows-1252 export cannot fail a whole report; category-like columns are
+dictionary-encoded. One thread, so refused rows come with line numbers. CSV
+has no statistics: the scan remembers what a full read found instead.
+"""
+
+from __future__ import annotations
+
+from .. import schema
+
+POSITION = "lines"
+STATISTICS = False
+BLOCK_BYTES = 1 << 22  # per read: big enough that per-block overhead is noise
+
+
+def sniff(head: bytes, tail: bytes) -> str | None:
+    if b"\0" in head:
+        return "binary data, not CSV text; check the file and its name"
+    return None
+
+
+def header(path) -> tuple[list[str], dict]:
+    import pyarrow.csv as pcsv
+
+    reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16, use_threads=False),
+                           parse_options=_parse_options(lambda row: "skip"))
+    return reader.schema.names, {}
+
+
+def batches(log, columns: dict[str, str], window, cursor, stats):
+    """The file's records with the given columns; refused records (wrong
+    number of fields) are counted in `stats` with their line numbers."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    def on_bad_row(row) -> str:
+        cursor.rejected.append(row.number)
+        reason = f"with {row.actual_columns} fields, expected {row.expected_columns}"
+        stats.skip(log.path, reason, [row.number] if row.number else [], 1)
+        return "skip"
+
+    names = list(dict.fromkeys(columns.values()))
+    dictionary = {log.columns.get(f) for f in schema.DICTIONARY_FIELDS}
+    types = {n: pa.dictionary(pa.int32(), pa.binary()) if n in dictionary else pa.binary() for n in names}
+    reader = pcsv.open_csv(
+        log.path,
+        read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
+        parse_options=_parse_options(on_bad_row),
+        # An empty field is a missing value (and lets counts be cast in one go);
+        # no other text, such as 'NA' or 'null', is taken for one.
+        convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types,
+                                            strings_can_be_null=True, null_values=[""]),
+    )
+    return reader, columns
+
+
+def latest_ns(log) -> int | None:
+    return None  # no statistics: the scan reads the timestamps
+
+
+def explain(error: str, refused: list[BaseException]) -> str | None:
+    if any(isinstance(e, UnicodeDecodeError) for e in refused):
+        # pyarrow decodes a malformed row as UTF-8 before our handler can skip
+        # it; when that fails the row cannot be skipped, only named.
+        return (f"a row with the wrong number of fields is not UTF-8 text ({error}); "
+                "fix or remove that row, or save the file as UTF-8")
+    return None
+
+
+def _parse_options(on_bad_row):
+    import pyarrow.csv as pcsv
+
+    # Quoted values may hold commas and line breaks.
+    return pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row)

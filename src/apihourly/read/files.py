@@ -1,0 +1,189 @@
+"""From what the user typed to checked log files: specs to paths, the first
+bytes sniffed for the usual wrong files, the header matched to the schema,
+and hive-style `date=` folders that cannot hold a period left out."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import sys
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .. import schema
+from ..errors import LogFormatError, NoLogsFound
+from ..timeaxis import DAY_NS, NS
+from . import formats
+
+_PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
+
+
+@dataclass
+class LogFile:
+    """One log file: where it is, its format and which column is which field."""
+
+    path: Path
+    format: object  # the module that reads it (formats.Format.reader)
+    columns: dict[str, str]  # canonical field -> column name in the file
+    timestamp_type: object = None  # the Arrow type of the timestamp column, when the file declares one
+
+
+def find_log_files(specs: Iterable[str]) -> list[Path]:
+    """Files named by each spec (a file, a folder read recursively, or a glob).
+    A spec that names nothing is an error that says which one and why."""
+    found: dict[Path, None] = {}
+    for spec in specs:
+        paths = _expand(spec)
+        if not paths:
+            raise NoLogsFound(_nothing_at(spec), hint=no_logs_hint())
+        found.update(dict.fromkeys(paths))
+    if not found:
+        raise NoLogsFound("no log files given", hint=no_logs_hint())
+    return list(found)
+
+
+def no_logs_hint() -> str:
+    return f"point --logs (or APIHOURLY_LOGS) at a file, folder or glob of {formats.suffix_names(' or ')} logs"
+
+
+def _is_log(path: Path) -> bool:
+    return path.is_file() and formats.format_of(path) is not None and not path.name.startswith((".", "_"))
+
+
+def _expand(spec: str) -> list[Path]:
+    path = Path(spec).expanduser()
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if _is_log(p))
+    matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+    return [p for p in matches if _is_log(p)] + [
+        sub for p in matches if p.is_dir() for sub in _expand(str(p))
+    ]
+
+
+def _nothing_at(spec: str) -> str:
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return f"{spec}: no log files ({formats.suffix_names(', ')}) in this folder"
+    if glob.has_magic(spec):
+        return f"{spec}: matches no log files ({formats.suffix_names(', ')})"
+    return f"{spec}: no such file or folder"
+
+
+def open_log(path: Path) -> LogFile:
+    """Check the file is what its name says, read its header and match its
+    columns to the schema; any problem is a LogFormatError naming the file."""
+    import pyarrow as pa
+
+    entry = formats.format_of(path)
+    if entry is None:
+        raise LogFormatError(path, f"not a log file; expected {formats.suffix_names(' or ')}")
+    fmt = entry.reader
+    head, tail = _read_ends(path)
+    problem = "empty file; expected a header row and one call per row" if not head else fmt.sniff(head, tail)
+    if problem:
+        raise LogFormatError(path, problem)
+    refused: list[BaseException] = []
+    try:
+        with unraisable_into(refused):
+            names, types = fmt.header(path)
+    except UnicodeDecodeError:
+        raise LogFormatError(path, "the header row is not UTF-8 text; save the file as UTF-8 "
+                                   "(Excel: CSV UTF-8) and try again") from None
+    except (pa.ArrowInvalid, OSError, EOFError) as exc:
+        raise LogFormatError(path, read_problem(fmt, exc, refused)) from None
+    columns = match_header(path, names)
+    return LogFile(path, fmt, columns, types.get(columns[schema.TIMESTAMP]))
+
+
+def match_header(path: Path, names: list[str]) -> dict[str, str]:
+    """Canonical field -> column name, or an error that says what was found
+    and which names are accepted."""
+    mapping, clashes = schema.match_columns(names)
+    if clashes:
+        field, cols = clashes[0]
+        raise LogFormatError(path, f"columns {', '.join(map(repr, cols))} all mean {field}; keep one")
+    if schema.TIMESTAMP not in mapping:
+        raise LogFormatError(
+            path,
+            f"no execution_start column (found: {', '.join(map(repr, names)) or 'none'}; "
+            f"accepted names: {', '.join(schema.accepted_names(schema.TIMESTAMP))})",
+        )
+    return mapping
+
+
+def _read_ends(path: Path) -> tuple[bytes, bytes]:
+    """The first 4 KB of the content (decompressed for a .gz name) and the
+    file's last 4 bytes, with clear errors for files that cannot be read."""
+    import gzip
+    import zlib
+
+    denied = "permission denied; make the file readable (chmod +r) or copy it"
+    if not os.access(path, os.R_OK):
+        raise LogFormatError(path, denied)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            handle.seek(max(0, path.stat().st_size - 4))
+            tail = handle.read(4)
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(4096)
+    except PermissionError:
+        raise LogFormatError(path, denied) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise LogFormatError(path, f"cannot be read: {first_line(exc)}; is it really gzipped CSV?") from None
+    return head, tail
+
+
+def read_problem(fmt, exc: BaseException, refused: list[BaseException]) -> str:
+    """What to tell the user about a file the format's reader gave up on."""
+    error = first_line(exc)
+    return fmt.explain(error, refused) or f"cannot be read: {error}"
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+@contextmanager
+def unraisable_into(caught: list[BaseException]):
+    """Collect exceptions raised inside pyarrow's Python callbacks, which
+    Python would otherwise print as 'Exception ignored' tracebacks."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: caught.append(unraisable.exc_value)
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def partition_date(path: Path) -> date | None:
+    """The date of a hive-style `date=YYYY-MM-DD` folder the file sits in."""
+    for part in reversed(path.parent.parts):
+        if m := _PARTITION.match(part):
+            try:
+                return date.fromisoformat(m.group(1))
+            except ValueError:
+                return None
+    return None
+
+
+def may_overlap(path: Path, window: tuple[int, int] | None) -> bool:
+    """False only when the file's partition date cannot hold a call in `window`.
+
+    Whoever wrote the partitions may have used a local date or the UTC date,
+    in any zone (UTC-12 to UTC+14), so the partition is widened by a day on
+    each side before comparing; statistics then skip the rest.
+    """
+    day = partition_date(path)
+    if window is None or day is None:
+        return True
+    start = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) * NS
+    return start - DAY_NS < window[1] and start + 2 * DAY_NS > window[0]

@@ -1,0 +1,155 @@
+"""The scan loop: every log file of a report read on its own (each may name
+its columns differently), only the columns a report needs, only what its
+window can hold, as canonical Arrow tables; and a read-ahead thread so that
+decoding overlaps counting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import schema
+from ..errors import LogFormatError
+from .canonical import Cursor, canonical
+from .files import LogFile, find_log_files, may_overlap, open_log, read_problem, unraisable_into
+from .stats import ScanStats
+
+
+@dataclass
+class Extent:
+    """What a complete read of a file without statistics found inside
+    `window` (None: the whole file): the span of its calls' times, and the
+    rows whose time is unknown, which every read of the file reports."""
+
+    window: tuple[int, int] | None
+    span: tuple[int, int] | None
+    unplaced: dict
+
+    def rules_out(self, window: tuple[int, int] | None) -> bool:
+        """True when this read shows the file has no call inside `window`."""
+        if window is None:
+            return False
+        covered = self.window is None or (self.window[0] <= window[0] and window[1] <= self.window[1])
+        return covered and (self.span is None or self.span[1] < window[0] or self.span[0] >= window[1])
+
+
+@dataclass
+class LogSet:
+    """The log files behind a report, opened once and scanned as often as needed.
+
+    A format without statistics (CSV) has each complete read remembered
+    (`extents`): a later read for a period the file turned out not to reach
+    skips it. Finding the default date, then reading that day, or a
+    drill-down's day, hour and hour before, then cost one full read of a
+    folder of daily exports instead of several.
+    """
+
+    files: list[LogFile]
+    source: str = ""
+    extents: dict[Path, Extent] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, specs: list[str]) -> "LogSet":
+        return cls([open_log(p) for p in find_log_files(specs)], ", ".join(specs))
+
+    def scan(self, fields: Iterable[str], window: tuple[int, int] | None = None,
+             stats: ScanStats | None = None) -> Iterator:
+        """Yield Arrow tables with an int64 `ts` column (UTC ns) and the given
+        canonical fields (null where a file lacks one), rows inside `window`."""
+        fields = [f for f in fields if f != schema.TIMESTAMP]
+        stats = stats if stats is not None else ScanStats()
+        files = [log for log in self.files if may_overlap(log.path, window)]
+        stats.files += len(files)
+        for log in files:
+            extent = self.extents.get(log.path)
+            if extent is not None and extent.rules_out(window):
+                stats.replay(log.path, extent.unplaced)  # its undated rows count in every report
+                continue
+            yield from self._scan_file(log, fields, window, stats)
+
+    def latest_ns(self) -> int | None:
+        """The latest call (UTC ns): from what a format knows without reading
+        rows (Parquet statistics), else by reading the file's timestamps."""
+        latest = None
+        for log in self.files:
+            top = log.format.latest_ns(log)
+            if top is None:
+                top = _max_ts(self._scan_file(log, [], None, ScanStats()))
+            if top is not None:
+                latest = top if latest is None else max(latest, top)
+        return latest
+
+    def _scan_file(self, log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
+        import pyarrow as pa
+
+        # Counts are always read when a file has them: a row with a bad count is
+        # skipped by every report alike, so the reports reconcile.
+        wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS])]
+        columns = {f: log.columns[f] for f in wanted if f in log.columns}
+        fmt = log.format
+        cursor = Cursor(log.path, fmt.POSITION)
+        seen = 0
+        refused: list[BaseException] = []
+        try:
+            with unraisable_into(refused):
+                batches, names = fmt.batches(log, columns, window, cursor, stats)
+                for batch in batches:
+                    seen += batch.num_rows
+                    table = canonical(batch, names, fields, window, stats, cursor, track_span=not fmt.STATISTICS)
+                    if table.num_rows:
+                        yield table
+        except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:
+            raise LogFormatError(log.path, read_problem(fmt, exc, refused)) from None
+        if not seen and not cursor.rejected and window is None:
+            stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
+        if not fmt.STATISTICS:
+            self.extents[log.path] = Extent(window, cursor.span, stats.unplaced(log.path))
+
+
+def _max_ts(tables) -> int | None:
+    import pyarrow.compute as pc
+
+    tops = [pc.max(t.column("ts")).as_py() for t in tables]
+    return max(tops) if tops else None
+
+
+def read_ahead(tables: Iterator, depth: int = 2) -> Iterator:
+    """The same tables, read by a second thread while this one counts.
+
+    Decoding Parquet and counting both release the GIL for most of their
+    time, so on two cores reading overlaps counting; at most `depth` tables
+    wait in between, so memory stays bounded.
+    """
+    import queue
+    import threading
+
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for table in tables:
+                if stop.is_set():
+                    return
+                waiting.put(table)
+            waiting.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            waiting.put(exc)
+
+    worker = threading.Thread(target=produce, name="apihourly-read", daemon=True)
+    worker.start()
+    try:
+        while (item := waiting.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                waiting.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()

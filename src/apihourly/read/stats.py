@@ -1,0 +1,59 @@
+"""What a scan read: rows counted, rows skipped (per file, per reason, with
+the first few positions), and notices worth telling the user. Numbers only;
+how they are worded is output's business."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHOWN_POSITIONS = 3  # positions (lines or rows) kept per file and reason
+
+
+@dataclass
+class Skip:
+    """Rows of one file skipped for one reason, with the first few positions."""
+
+    count: int = 0
+    where: list[int] = field(default_factory=list)
+    unit: str = "lines"
+    placed: bool = False  # the rows' time is known (a bad count), not just their file
+
+    def add(self, positions: list[int], count: int | None = None) -> None:
+        self.count += len(positions) if count is None else count
+        self.where = sorted(self.where + positions)[:SHOWN_POSITIONS]
+
+
+@dataclass
+class ScanStats:
+    """What a scan read. Rows read = rows counted + rows skipped, where read
+    means rows inside the report's period plus rows whose time is unknown."""
+
+    files: int = 0
+    rows: int = 0  # counted: usable rows inside the window
+    skipped: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> reason -> Skip
+    notices: dict[str, str] = field(default_factory=dict)  # file -> something worth saying
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(s.count for reasons in self.skipped.values() for s in reasons.values())
+
+    @property
+    def read(self) -> int:
+        return self.rows + self.skipped_rows
+
+    def skip(self, path: Path, reason: str, positions: list[int], count: int | None = None,
+             unit: str = "lines", placed: bool = False) -> None:
+        if positions or count:
+            entry = self.skipped.setdefault(str(path), {}).setdefault(reason, Skip(unit=unit, placed=placed))
+            entry.add(positions, count)
+
+    def unplaced(self, path: Path) -> dict[str, Skip]:
+        """This file's skipped rows whose time is unknown: every read of the
+        file skips them, whatever its window."""
+        return {reason: Skip(s.count, list(s.where), s.unit) for reason, s in self.skipped.get(str(path), {}).items()
+                if not s.placed}
+
+    def replay(self, path: Path, skips: dict[str, Skip]) -> None:
+        for reason, s in skips.items():
+            self.skip(path, reason, s.where, s.count, s.unit)

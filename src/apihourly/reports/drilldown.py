@@ -1,0 +1,140 @@
+"""The calls behind one summary cell: one local hour and one integration (or
+every integration of the hour), in order, each with the limits it met."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .. import schema
+from ..errors import NoSuchCell
+from ..read.stats import ScanStats
+from ..timeaxis import HOUR_NS, HourSlot, local_iso
+from .hourly import count_day
+from .model import Query, Report
+from .table import COUNT, FLAG, INSTANT, Column, Table
+
+COLUMNS = (
+    Column("Method"), Column("Entity"), Column("Request Return Count", COUNT), Column("Integration Name"),
+    Column("Resource / API User"), Column("Execution Start", INSTANT), Column("Execution Time (ms)", COUNT),
+    Column("Threshold Exceeded", FLAG, rule="breach"), Column("Client IP Address"), Column("Limit Reason", rule="breach"),
+)
+
+
+def activity(query: Query, day: date, slot: HourSlot, category: str | None,
+             max_threads: int = schema.DEFAULT_MAX_THREADS) -> Report:
+    """The calls of one local hour of `day` and one category label (None:
+    every category of the hour, as when the Hour cell of the summary is
+    picked), by execution start, each with the limits it met (hourly
+    threshold, thread limit). Labels are the day's, as in its summary."""
+    grid = count_day(query, day)
+    by_label = grid.hour(slot)
+    if category is None:
+        labels = [label for label in grid.labels if label in by_label]
+        if not labels:
+            raise NoSuchCell(f"no calls at {slot.start.isoformat()}")
+    else:
+        labels = [_match_label(category, by_label, slot)]
+    wanted = {t: label for t, label in grid.labels_of.items() if label in labels}
+    stats = ScanStats()
+    rows = _hour_rows(query, (slot.start_ns, slot.end_ns), stats, set(wanted))
+    before = _hour_rows(query, (slot.start_ns - HOUR_NS, slot.start_ns), ScanStats(), set(wanted))
+    over = {label: by_label[label] > query.threshold for label in labels}
+    table = _calls_table(rows, before, grid.categories, over, max_threads, query.tz)
+    title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
+    return Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
+
+
+def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
+    for label in by_label:
+        if label.casefold() == wanted.strip().casefold():
+            return label
+    busiest = sorted(sorted(by_label.items()), key=lambda item: -item[1])
+    have = ", ".join(f"{lab} ({n:,})" for lab, n in busiest)
+    where = f"at {slot.start.isoformat()}"
+    raise NoSuchCell(f"no calls for {wanted!r} {where}; "
+                     + (f"integrations with calls: {have}" if have else "that hour has no calls"))
+
+
+def _hour_rows(query: Query, window: tuple[int, int], stats: ScanStats, triples: set[tuple[str, str, str]]):
+    """The calls inside `window` of the given categories as one Arrow table
+    sorted by time (None if there are none); other categories are dropped by
+    their dictionary codes, batch by batch."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..arrays import bool_array
+    from ..count.codes import category_mask
+
+    fields = [f for f in schema.ALL_FIELDS if f != schema.TIMESTAMP]
+    tables = []
+    for table in query.logs.scan(fields, window, stats):
+        for batch in table.to_batches():
+            kept = pa.Table.from_batches([batch.filter(bool_array(category_mask(batch, triples)))])
+            tables.append(kept.cast(_plain_schema(kept)))
+    if not tables:
+        return None
+    rows = pa.concat_tables(tables)
+    return rows.take(pc.sort_indices(rows, sort_keys=[("ts", "ascending")]))  # a stable sort
+
+
+def _plain_schema(table):
+    import pyarrow as pa
+
+    return pa.schema([
+        pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else
+                 (pa.string() if pa.types.is_null(f.type) else f.type))
+        for f in table.schema
+    ])
+
+
+def _calls_table(rows, before, categories: dict[str, schema.Category], over: dict[str, bool],
+                 max_threads: int, tz) -> Table:
+    """The drill-down's rows as plain values: text '' when missing, counts
+    None when missing. Built without pandas, which would cost more than the rows."""
+    if rows is None:
+        return Table.from_rows(COLUMNS, [])
+    labels, threads = _labels_and_threads(rows, before, categories, max_threads)
+
+    def text(name: str) -> list[str]:
+        return ["" if v is None else str(v) for v in rows.column(name).to_pylist()]
+
+    reasons = {label: (limit_reason(hourly, False), limit_reason(hourly, True)) for label, hourly in over.items()}
+    return Table(COLUMNS, [
+        text("method"), text("entity"), rows.column("return_count").to_pylist(), labels,
+        text("api_user"), local_iso(_ns(rows), tz), rows.column("execution_ms").to_pylist(),
+        [over[label] for label in labels], text("client_ip"),
+        [reasons[label][hit] for label, hit in zip(labels, threads)],
+    ])
+
+
+def _labels_and_threads(rows, before, categories: dict[str, schema.Category], max_threads: int):
+    """Each row's category label, and whether it started while its (category,
+    entity) had more than `max_threads` calls in flight; calls of the hour
+    before still count. Codes as the limits report gives them (codes.py)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ..arrays import int_values
+    from ..count.codes import CodeBook
+    from ..count.threads import thread_usage
+
+    both = pa.concat_tables([t for t in (before, rows) if t is not None])
+    book = CodeBook()
+    pairs = book.pair_codes(both)
+    label_of = {category: label for label, category in categories.items()}
+    pair_labels = np.array([label_of[c] for c in book.pair_categories()] or [""], dtype=object)
+    durations = int_values(both.column("execution_ms"), null_as=-1)
+    usage = thread_usage(pairs, _ns(both), durations, max_threads, per_call=True)
+    first = both.num_rows - rows.num_rows
+    return pair_labels[pairs[first:]].tolist(), (usage.level_at_start[first:] > max_threads).tolist()
+
+
+def _ns(table):
+    from ..arrays import int_values
+
+    return int_values(table.column("ts"))
+
+
+def limit_reason(hourly: bool, threads: bool) -> str:
+    """Limit Reason: '', 'hourly', 'threads' or 'hourly+threads'."""
+    return "+".join(name for name, hit in (("hourly", hourly), ("threads", threads)) if hit)

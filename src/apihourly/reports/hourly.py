@@ -1,0 +1,87 @@
+"""One day's calls per local hour and integration: the summary grid (hours x
+integrations) and the totals per integration. Both start from the same
+count of the day, so they always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .. import schema
+from ..count.hourly import HourlyCounts, count_hourly
+from ..timeaxis import HourSlot, day_window, local_hour_axis
+from .model import Query, Report, empty_day_notes, ordered_labels, triple_labels
+from .table import COUNT, HOUR, Column, Table
+
+TOTALS_COLUMNS = (
+    Column("Integration"), Column("Kind"), Column("Calls", COUNT),
+    Column("Peak hour", HOUR, align="right"), Column("Peak hour calls", COUNT, rule="hourly"),
+    Column("Hours over limit", COUNT, rule="breach"),
+)
+
+
+@dataclass
+class DayGrid:
+    """A day counted: calls per hour (rows, in axis order) and integration
+    label (columns, in summary order)."""
+
+    counts: HourlyCounts
+    slots: tuple[HourSlot, ...]
+    labels: list[str]
+    categories: dict[str, schema.Category]  # label -> its category
+    labels_of: dict[tuple[str, str, str], str]  # (vendor, integration, tracking id) -> label
+    calls: list[list[int]]
+
+    def hour(self, slot: HourSlot) -> dict[str, int]:
+        """Calls per label in one hour of the day, labels without calls left out."""
+        cells = self.calls[[s.start_ns for s in self.slots].index(slot.start_ns)]
+        return {label: n for label, n in zip(self.labels, cells) if n}
+
+
+def count_day(query: Query, day: date) -> DayGrid:
+    counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
+    slots = local_hour_axis(day, query.tz)
+    labels_of = triple_labels(counts.counts)
+    categories = {label: schema.category_of(*t) for t, label in labels_of.items()}
+    labels = ordered_labels(categories)
+    row_of = {slot.start_ns: i for i, slot in enumerate(slots)}
+    col_of = {label: j for j, label in enumerate(labels)}
+    calls = [[0] * len(labels) for _ in slots]
+    for (hour_ns, *triple), n in counts.counts.items():
+        calls[row_of[hour_ns]][col_of[labels_of[tuple(triple)]]] += n
+    return DayGrid(counts, slots, labels, categories, labels_of, calls)
+
+
+def _report(kind: str, table: Table, query: Query, day: date, grid: DayGrid, **extra) -> Report:
+    report = Report(kind, table, query.tz, query.threshold, grid.counts.stats, day, slots=grid.slots, **extra)
+    report.notes += empty_day_notes(query, day, grid.counts.stats.rows)
+    return report
+
+
+def summary(query: Query, day: date) -> Report:
+    """Calls per local hour (rows) and integration category (columns)."""
+    grid = count_day(query, day)
+    columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in grid.labels),
+               Column("Total calls", COUNT, rule="hour_total")]
+    rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(grid.slots, grid.calls)]
+    return _report("summary", Table.from_rows(columns, rows), query, day, grid, categories=grid.labels)
+
+
+def totals(query: Query, day: date) -> Report:
+    """Calls per category for the day, most first, with a Grand total row."""
+    grid = count_day(query, day)
+    rows = [_total_row(label, grid.categories[label].kind, [hour[j] for hour in grid.calls], grid.slots,
+                       query.threshold)
+            for j, label in enumerate(grid.labels)]
+    rows.sort(key=lambda r: (-r[2], r[0].casefold(), r[0]))
+    grand = _total_row("Grand total", "", [sum(hour) for hour in grid.calls], grid.slots, query.threshold)
+    grand[-1] = sum(any(v > query.threshold for v in hour) for hour in grid.calls)
+    return _report("totals", Table.from_rows(TOTALS_COLUMNS, rows + [grand], footer=1), query, day, grid)
+
+
+def _total_row(label: str, kind: str, hourly: list[int], slots, threshold: int) -> list:
+    """Integration, Kind, Calls, Peak hour, Peak hour calls, Hours over limit."""
+    peak = max(range(len(hourly)), key=lambda i: (hourly[i], -i)) if hourly else 0
+    busy = hourly[peak] > 0 if hourly else False
+    return [label, kind, sum(hourly), slots[peak].start.isoformat() if busy else "",
+            hourly[peak] if busy else 0, sum(v > threshold for v in hourly)]

@@ -1,0 +1,209 @@
+"""The `limits` report and the limit checks other reports share: calls read
+as arrays (count/calls.py), checked against every limit (count/rolling.py,
+count/threads.py), and laid out as tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .. import schema
+from ..count import rolling
+from ..count.calls import Calls, load_calls
+from ..count.threads import Threads, thread_usage
+from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, hour_starts_ns, iso, local_date, local_iso
+from .model import Query, Report, empty_day_notes
+from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
+
+INTEGRATION, ENTITY = Column("Integration"), Column("Entity")
+TIERS_COLUMNS = (Column("Tier", rule="tier"), Column("From calls", COUNT), Column("Effect"),
+                 Column("First reached", INSTANT, rule="tier", blank="not reached"), Column("Minutes", COUNT))
+PEAK_COLUMNS = (INTEGRATION, Column("Calls", COUNT), Column("Share (%)", SHARE))
+MINUTES_COLUMNS = (Column("Minute", MINUTE), Column("Rolling calls", COUNT))
+THREADS_COLUMNS = (INTEGRATION, ENTITY, Column("Calls", COUNT), Column("Without duration", COUNT),
+                   Column("Max in flight", COUNT, rule="threads"), Column("Times over", COUNT, rule="threads"),
+                   Column("First over", INSTANT))
+INTERVALS_COLUMNS = (INTEGRATION, ENTITY, Column("Start", INSTANT), Column("End", INSTANT),
+                     Column("Max in flight", COUNT, rule="over"))
+PARTS = ("tiers", "peak", "minutes", "threads", "intervals")
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    db_threshold: int = schema.DEFAULT_DB_THRESHOLD
+    max_threads: int = schema.DEFAULT_MAX_THREADS
+
+
+@dataclass
+class Analysis:
+    """Every limit checked over [lo, hi): the tenant's rolling count, threads
+    per (category, entity), and integrations over the hourly threshold."""
+
+    calls: Calls
+    lo: int
+    hi: int
+    first: int                # position of the first call at or after lo
+    rolling: rolling.Rolling
+    threads: Threads
+    hourly_over: list[tuple[int, str, int]]  # (hour start ns, label, calls)
+    settings: LimitSettings
+
+    @property
+    def day_calls(self) -> int:
+        return len(self.calls.ts) - self.first
+
+
+def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSettings,
+            fit: bool = False) -> Analysis:
+    """Read [lo - 60 min, hi) and check every limit over [lo, hi); the hour
+    before matters because windows that end in the period start there.
+    With `fit` (or no window) the period shrinks to the calls it holds, so an
+    open-ended range does not build a minute series to the year 2116."""
+    import numpy as np
+
+    calls = load_calls(query.logs, (window[0] - HOUR_NS, window[1]) if window else None)
+    lo, hi = window or (EARLIEST_NS, LATEST_NS)
+    if fit or window is None:
+        lo, hi = _fit(lo, hi, calls.ts)
+    first = int(np.searchsorted(calls.ts, lo, "left"))
+    usage = rolling.rolling_usage(calls.ts, lo, hi, settings.db_threshold)
+    threads = thread_usage(calls.group, calls.ts, calls.duration_ms, settings.max_threads, since=lo)
+    hourly = _hourly_over(calls, first, query, lo, hi)
+    return Analysis(calls, lo, hi, first, usage, threads, hourly, settings)
+
+
+def _fit(lo: int, hi: int, ts) -> tuple[int, int]:
+    if not len(ts):
+        return lo, lo
+    lo = max(lo, int(ts[0]))
+    return lo, max(lo, min(hi, int(ts[-1]) + 1))
+
+
+def _hourly_over(calls: Calls, first: int, query: Query, lo: int, hi: int) -> list[tuple[int, str, int]]:
+    import numpy as np
+
+    if hi <= lo:
+        return []
+    starts = hour_starts_ns(local_date(lo, query.tz), local_date(hi - 1, query.tz), query.tz)
+    cuts = np.searchsorted(calls.ts, [*starts, hi], "left")
+    out = []
+    for hour, a, b in zip(starts, cuts[:-1], cuts[1:]):
+        counts = np.bincount(calls.category(slice(max(a, first), b)), minlength=len(calls.labels))
+        out += [(hour, calls.labels[k], int(counts[k])) for k in np.flatnonzero(counts > query.threshold)]
+    return out
+
+
+def day_intervals(analysis: Analysis):
+    """Thread-limit intervals that overlap the period."""
+    rows = analysis.threads.intervals
+    return rows[(rows[:, 2] > analysis.lo) & (rows[:, 1] < analysis.hi)] if len(rows) else rows
+
+
+def breaches(analysis: Analysis, query: Query) -> list[str]:
+    """One phrase per kind of limit that was exceeded; empty when none was."""
+    out, tz = [], query.tz
+    if analysis.hourly_over:
+        hour_ns, label, calls = analysis.hourly_over[0]
+        more = len(analysis.hourly_over) - 1
+        out.append(f"{label} made {calls:,} calls in the hour from {iso(hour_ns, tz)}, over {query.threshold:,}"
+                   + (f" (and {more} more integration-hours)" if more else ""))
+    usage, threshold = analysis.rolling, analysis.settings.db_threshold
+    if usage.peak > threshold:
+        out.append(f"rolling 60-minute count reached {usage.peak:,}, over {threshold:,}, "
+                   f"first at {iso(usage.first_ns[-1], tz)}")
+    intervals = day_intervals(analysis)
+    if len(intervals):
+        earliest = intervals[intervals[:, 1].argmin()]
+        group, start = int(earliest[0]), int(earliest[1])
+        label, entity = analysis.calls.names(group)
+        many = "stretches" if len(intervals) != 1 else "stretch"
+        out.append(f"{len(intervals):,} {many} with more than {analysis.settings.max_threads} calls in flight, "
+                   f"first {label} on {entity or '(no entity)'} at {iso(start, tz)}")
+    return out
+
+
+def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings) -> list[str]:
+    """What --fail-on-breach reports for a period: every limit exceeded."""
+    return breaches(analyse(query, window, settings, fit=True), query)
+
+
+def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettings()) -> Report:
+    """The tenant's rolling 60-minute usage and thread limits on one day:
+    every table in `parts` (tiers is the default one), headline figures in
+    `meta`, the limits exceeded in `breaches`."""
+    analysis = analyse(query, day_window(day, query.tz), settings)
+    tz, usage = query.tz, analysis.rolling
+    parts = {"tiers": _tiers(analysis, tz), "peak": _peak(analysis), "minutes": _minutes(analysis, tz),
+             "threads": _threads(analysis, tz), "intervals": _intervals(analysis, tz)}
+    meta = {
+        "db_threshold": settings.db_threshold, "max_threads": settings.max_threads,
+        "calls": analysis.day_calls, "peak": usage.peak, "peak_at": iso(usage.peak_ns, tz),
+        "peak_window_start": iso(usage.peak_ns - HOUR_NS, tz) if usage.peak_ns is not None else "",
+        "calls_without_duration": int((analysis.calls.duration_ms[analysis.first:] < 0).sum()),
+    }
+    report = Report("limits", parts["tiers"], tz, query.threshold, analysis.calls.stats, day,
+                    parts=parts, meta=meta, breaches=breaches(analysis, query))
+    report.notes += empty_day_notes(query, day, analysis.day_calls)
+    return report
+
+
+def _tiers(analysis: Analysis, tz) -> Table:
+    usage = analysis.rolling
+    floors = rolling.tier_floors(analysis.settings.db_threshold)
+    return Table(TIERS_COLUMNS, [
+        [f"{share}%" for share, _ in rolling.TIERS], floors, [effect for _, effect in rolling.TIERS],
+        [iso(ns, tz) for ns in usage.first_ns], usage.tier_minutes,
+    ])
+
+
+def _peak(analysis: Analysis) -> Table:
+    """Integrations by share of the calls in the peak window, most first."""
+    import numpy as np
+
+    calls, peak_ns = analysis.calls, analysis.rolling.peak_ns
+    if peak_ns is None:
+        return Table.from_rows(PEAK_COLUMNS, [])
+    counts = np.bincount(calls.category(rolling.window_slice(calls.ts, peak_ns)), minlength=len(calls.labels))
+    present = np.flatnonzero(counts)
+    present = present[np.argsort(-counts[present], kind="stable")]
+    shares = np.round(100 * counts[present] / counts[present].sum(), 1)
+    return Table(PEAK_COLUMNS, [[calls.labels[k] for k in present.tolist()], counts[present].tolist(),
+                                shares.tolist()])
+
+
+def _minutes(analysis: Analysis, tz) -> Table:
+    usage = analysis.rolling
+    return Table(MINUTES_COLUMNS, [local_iso(usage.minute_starts, tz, "seconds"), usage.minute_peaks.tolist()])
+
+
+def _threads(analysis: Analysis, tz) -> Table:
+    """One row per (integration, entity) with calls in the period: most in
+    flight first, then most calls."""
+    import numpy as np
+
+    calls, first = analysis.calls, analysis.first
+    group = calls.group[first:]
+    counts = np.bincount(group, minlength=1)
+    present = np.flatnonzero(counts)
+    without = np.bincount(group[calls.duration_ms[first:] < 0], minlength=len(counts))[present]
+    top = analysis.threads.group_max
+    intervals = day_intervals(analysis)
+    times_over = dict(zip(*np.unique(intervals[:, 0], return_counts=True)))
+    first_over: dict[int, int] = {}
+    for g, start in intervals[:, :2].tolist():
+        first_over[g] = min(start, first_over.get(g, start))
+    integrations, entities = calls.names_of(present)
+    rows = [[integration, entity, int(n), int(none), top.get(g, 0), int(times_over.get(g, 0)),
+             iso(first_over.get(g), tz)]
+            for integration, entity, n, none, g in zip(integrations, entities, counts[present], without,
+                                                       present.tolist())]
+    rows.sort(key=lambda r: (-r[4], -r[2], r[0], r[1]))
+    return Table.from_rows(THREADS_COLUMNS, rows)
+
+
+def _intervals(analysis: Analysis, tz) -> Table:
+    rows = day_intervals(analysis)
+    rows = rows[rows[:, 1].argsort(kind="stable")] if len(rows) else rows
+    integrations, entities = analysis.calls.names_of(rows[:, 0])
+    return Table(INTERVALS_COLUMNS, [integrations, entities, local_iso(rows[:, 1], tz), local_iso(rows[:, 2], tz),
+                                     rows[:, 3].astype("int64").tolist()])

@@ -1,0 +1,115 @@
+"""What every report shares: the Query it is asked (logs, zone, threshold),
+the Report it returns, the default date, the labels of a day's categories,
+and the note for a date without calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from .. import schema
+from ..errors import ApihourlyError
+from ..read.scan import LogSet
+from ..read.stats import ScanStats
+from ..timeaxis import HourSlot, local_date
+from .table import Table
+
+
+@dataclass
+class Query:
+    """What every report needs: the logs, the zone and the hourly threshold.
+    `progress(calls_read, finished=False)` is told how far a long read is."""
+
+    logs: LogSet
+    tz: ZoneInfo
+    threshold: int = schema.DEFAULT_THRESHOLD
+    progress: Callable[..., None] | None = None
+
+    @classmethod
+    def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
+             progress: Callable[..., None] | None = None) -> "Query":
+        """Find, check and open the log files named by `specs` (files,
+        folders, globs)."""
+        from ..arrays import lean_memory_pool
+
+        lean_memory_pool()  # before pyarrow loads: see its docstring
+        return cls(LogSet.open(specs), tz, threshold, progress)
+
+
+@dataclass
+class Report:
+    """A computed report: its `table`, and what a renderer needs to know.
+
+    `categories` names the summary's integration columns and `slots` its
+    hours; `notes` are messages for the user; `parts` holds every table of a
+    report that has several (limits), by name, with `table` the default
+    one; `meta` holds headline figures and `breaches` the limits exceeded,
+    one phrase each, for --fail-on-breach.
+    """
+
+    kind: str
+    table: Table
+    tz: ZoneInfo
+    threshold: int
+    stats: ScanStats
+    day: date | None = None
+    categories: list[str] = field(default_factory=list)
+    slots: tuple[HourSlot, ...] = ()
+    notes: list[str] = field(default_factory=list)
+    title: str = ""
+    parts: dict[str, Table] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    breaches: list[str] = field(default_factory=list)
+
+    def part(self, name: str | None = None) -> Table:
+        """The table called `name` (limits: tiers, peak, minutes, threads,
+        intervals), or the report's own table."""
+        return self.parts[name] if name else self.table
+
+    def to_pandas(self, part: str | None = None):
+        return self.part(part).to_pandas()
+
+    def to_arrow(self, part: str | None = None):
+        return self.part(part).to_arrow()
+
+
+def latest_day(query: Query) -> date:
+    """The latest local date with a call; what reports show by default."""
+    latest = query.logs.latest_ns()
+    if latest is None:
+        raise ApihourlyError(f"no calls with a readable execution_start in {query.logs.source}")
+    return local_date(latest, query.tz)
+
+
+def activity_days(query: Query) -> list[date]:
+    """Every local date with calls, in order."""
+    from ..count.hourly import count_hourly
+
+    counts = count_hourly(query.logs, query.tz, progress=query.progress)
+    return sorted({local_date(key[0], query.tz) for key in counts.counts})
+
+
+def empty_day_notes(query: Query, day: date, calls: int) -> list[str]:
+    """For a date without calls: say so, and name the nearest dates with some."""
+    if calls:
+        return []
+    known = activity_days(query)
+    before = [d for d in known if d < day][-1:]
+    after = [d for d in known if d > day][:1]
+    near = ", ".join(d.isoformat() for d in before + after)
+    return [f"no activity on {day.isoformat()}" + (f"; nearest dates with activity: {near}" if near else "")]
+
+
+def triple_labels(counts: dict) -> dict[tuple[str, str, str], str]:
+    """The column label of every (vendor, integration, tracking id) counted
+    (keys of HourlyCounts.counts: hour start, then the triple)."""
+    cats = {key[1:]: schema.category_of(*key[1:]) for key in counts}
+    labels = schema.column_labels(set(cats.values()))
+    return {triple: labels[cat] for triple, cat in cats.items()}
+
+
+def ordered_labels(categories: dict[str, schema.Category]) -> list[str]:
+    """Labels in summary column order: vendors, custom integrations, Unknown."""
+    return sorted(categories, key=lambda label: categories[label].sort_key)

@@ -1,0 +1,147 @@
+"""The one table type every report returns.
+
+A Table holds plain Python values (int, float, str, bool, None) column by
+column, under columns declared once per report: a name, a kind (what the
+values are: counts, text, local times, ...), and the name of the rule that
+makes a cell stand out (over a threshold, ...). Renderers look cells up by
+column name and decide from the kind and the rule how to draw them; nothing
+about colours or terminals lives here.
+
+It never imports pandas or pyarrow: a one-day report is smaller than the cost
+of importing either. `to_pandas()` and `to_arrow()` build them on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+TEXT = "text"        # untrusted text from the logs, or words of the report
+COUNT = "count"      # a whole number (None: missing)
+SHARE = "share"      # a percentage with one decimal
+FLAG = "flag"        # True / False
+DATE = "date"        # YYYY-MM-DD
+HOUR = "hour"        # the ISO start of a local hour, with its offset
+INSTANT = "instant"  # an ISO local time with milliseconds and offset ('' or None: none)
+MINUTE = "minute"    # the ISO start of a local minute
+NUMERIC = (COUNT, SHARE)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a report: what it holds and how it stands out.
+
+    `rule` names a styling rule the output layer knows (such as 'hourly':
+    over or near the hourly threshold); `align` overrides the default (right
+    for numbers and flags, left for the rest); `blank` is what a missing
+    value reads as in a table for people (CSV and JSON keep it missing).
+    """
+
+    name: str
+    kind: str = TEXT
+    rule: str = ""
+    align: str = ""
+    blank: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC
+
+    @property
+    def justify(self) -> str:
+        return self.align or ("right" if self.numeric or self.kind == FLAG else "left")
+
+
+_ARROW_TYPES = {COUNT: "int64", SHARE: "float64", FLAG: "bool"}
+
+
+def _missing(value: object) -> bool:
+    return value is None or value != value  # None or NaN
+
+
+class Table:
+    """Rows under declared columns, stored column by column. The last
+    `footer` rows are totals (totals' Grand total): tables for people set
+    them apart, and sorting keeps them last."""
+
+    def __init__(self, columns: Sequence[Column], data: Sequence[Sequence], footer: int = 0):
+        if len(columns) != len(data):
+            raise ValueError(f"{len(columns)} columns but {len(data)} columns of values")
+        self.columns = tuple(columns)
+        self.data = [list(values) for values in data]
+        self.footer = footer
+        self._index = {column.name: i for i, column in enumerate(self.columns)}
+        if len(self._index) < len(self.columns):
+            raise ValueError(f"two columns share a name: {self.names}")
+        lengths = {len(values) for values in self.data}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+
+    @classmethod
+    def from_rows(cls, columns: Sequence[Column], rows: Iterable[Sequence], footer: int = 0) -> "Table":
+        rows = list(rows)
+        data = [list(values) for values in zip(*rows)] if rows else [[] for _ in columns]
+        return cls(columns, data, footer)
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def spec(self, name: str) -> Column:
+        return self.columns[self._index[name]]
+
+    def column(self, name: str) -> list:
+        return self.data[self._index[name]]
+
+    def __len__(self) -> int:
+        return len(self.data[0]) if self.data else 0
+
+    def rows(self) -> Iterator[tuple]:
+        return zip(*self.data) if self.data else iter(())
+
+    def row(self, position: int) -> dict:
+        return {column.name: values[position] for column, values in zip(self.columns, self.data)}
+
+    def records(self) -> list[dict]:
+        names = self.names
+        return [dict(zip(names, row)) for row in self.rows()]
+
+    def order_by(self, name: str, descending: bool = False) -> list[int]:
+        """Row positions sorted by one column: text ignoring case (bob next
+        to Bob), missing values last, ties in their order; footer rows stay last."""
+        body = len(self) - self.footer
+        values = self.column(name)
+        present = [i for i in range(body) if not _missing(values[i])]
+        text = all(isinstance(values[i], str) for i in present)
+        present.sort(key=(lambda i: values[i].casefold()) if text else values.__getitem__, reverse=descending)
+        return present + [i for i in range(body) if _missing(values[i])] + list(range(body, len(self)))
+
+    def take(self, positions: Sequence[int], footer: int = 0) -> "Table":
+        """The rows at `positions`, in that order."""
+        return Table(self.columns, [[values[i] for i in positions] for values in self.data], footer)
+
+    def head(self, n: int) -> "Table":
+        return self.take(range(min(n, len(self))))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Table):
+            return NotImplemented
+        return (self.columns, self.data, self.footer) == (other.columns, other.data, other.footer)
+
+    def __repr__(self) -> str:
+        return f"Table({len(self)} rows: {', '.join(self.names)})"
+
+    def to_pandas(self):
+        """A pandas DataFrame with the same columns and rows."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.rows()), columns=self.names)
+
+    def to_arrow(self):
+        """A pyarrow Table; counts as int64, shares as float64, flags as bool,
+        the rest as strings."""
+        import pyarrow as pa
+
+        arrays = [pa.array(values, type=pa.type_for_alias(_ARROW_TYPES.get(column.kind, "string")))
+                  for column, values in zip(self.columns, self.data)]
+        return pa.Table.from_arrays(arrays, names=self.names)

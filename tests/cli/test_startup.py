@@ -1,0 +1,49 @@
+"""What a command imports: --help and --version stay instant, and no
+report on Parquet logs pays for pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from make_logs import calls_every, write_parquet
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_import_neither_pandas_nor_pyarrow(flag):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "apihourly", flag],
+                          capture_output=True, text=True, check=True)
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "typer" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("pandas", "pyarrow", "numpy")}
+
+
+@pytest.mark.parametrize("args, first_line", [
+    (["summary", "--csv"], "Hour,"),
+    (["totals", "--json"], "{"),
+    (["days"], ""),
+    (["activity", "--hour", "13", "--vendor", "Datto RMM", "--csv"], "Method,"),
+])
+def test_reports_on_parquet_logs_never_import_pandas(logdir, args, first_line):
+    """pandas costs a one-day report most of its run time; the counting path
+    moves numbers through Arrow buffers so pyarrow never loads it."""
+    rows = calls_every(datetime(2026, 11, 14, tzinfo=timezone.utc), 2, timedelta(minutes=13))
+    write_parquet(logdir / "a.parquet", rows, row_group_size=10)
+    argv = ["apihourly", args[0], "--logs", str(logdir), "--tz", "UTC", *args[1:]]
+    code = (f"import sys; from apihourly.cli import main; sys.argv = {argv!r}\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('pandas' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "False"
+    assert done.stdout.startswith(first_line) and done.stdout.strip()
+
+
+def test_help_imports_neither_textual_nor_pandas_nor_pyarrow():
+    code = ("import sys\nfrom apihourly.cli import main\nsys.argv = ['apihourly', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('textual', 'pandas', 'pyarrow') if m in sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+    assert "browse" in result.stdout

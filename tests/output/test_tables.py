@@ -1,0 +1,53 @@
+from datetime import date
+
+import pytest
+from rich.console import Console
+
+from apihourly import reports
+from apihourly.output.cells import APPROACHING_STYLE, OVER_STYLE, safe_text
+from apihourly.output.emit import render
+
+
+@pytest.fixture(scope="module")
+def summary(known_query):
+    return reports.summary(known_query, date(2026, 11, 15))
+
+
+def _cells(table, header):
+    column = next(c for c in table.columns if str(c.header) == header)
+    return list(column.cells)
+
+
+def test_summary_marks_total_red_when_one_vendor_is_over(summary):
+    table = render(summary)
+    totals = _cells(table, "Total calls")
+    assert totals[14].plain == "10,006" and totals[14].style == OVER_STYLE
+    assert _cells(table, "Datto RMM")[14].style == OVER_STYLE
+    assert [i for i, cell in enumerate(totals[:24]) if cell.style == OVER_STYLE] == [14]
+
+
+def test_summary_marks_a_vendor_at_75_percent_yellow_but_not_the_total(summary):
+    table = render(summary)
+    assert _cells(table, "IT Glue")[9].style == APPROACHING_STYLE
+    assert _cells(table, "Total calls")[9].style == ""
+    assert _cells(table, "Acme")[14].style == ""
+
+
+def test_summary_ends_with_a_sum_row(summary):
+    assert _cells(render(summary), "Total calls")[-1].plain == "17,516"
+
+
+def test_twelve_hour_labels(summary):
+    hours = [c.plain for c in _cells(render(summary, "12h"), "Hour")]
+    assert hours[:2] == ["12 AM", "1 AM"] and hours[14] == "2 PM" and hours[-1] == "Total"
+
+
+@pytest.mark.parametrize("evil", ["[red]x[/red]", "[link=http://evil]click[/link]", ":smile:",
+                                  "\x1b]52;c;ZXZpbA==\x07", "\x1b[2J", "a\x9bb\x7f"])
+def test_untrusted_text_prints_literally_without_escapes(evil):
+    console = Console(width=80, record=True, force_terminal=True, color_system="truecolor")
+    console.print(safe_text(evil))
+    out = console.export_text(styles=False)
+    assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    visible = evil.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\x9b", "\\x9b").replace("\x7f", "\\x7f")
+    assert out == visible + "\n"

@@ -1,0 +1,56 @@
+"""Finding log files: hive `date=` folders that cannot hold a period are
+left out, and every message names the formats from the registry."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from apihourly.errors import NoLogsFound
+from apihourly.read import formats
+from apihourly.read.files import find_log_files, may_overlap, no_logs_hint
+from apihourly.timeaxis import to_ns
+
+
+def test_partition_dates_that_cannot_overlap_are_skipped(tmp_path):
+    window = (to_ns(datetime(2026, 11, 15, 5, tzinfo=timezone.utc)), to_ns(datetime(2026, 11, 16, 5, tzinfo=timezone.utc)))
+    assert [d for d in range(10, 20)
+            if may_overlap(tmp_path / f"date=2026-11-{d}" / "p.parquet", window)] == [14, 15, 16, 17]
+    assert may_overlap(tmp_path / "no-partition" / "p.parquet", window)
+    assert may_overlap(tmp_path / "date=2026-02-31" / "p.parquet", window)
+
+
+def test_formats_are_known_by_their_suffix_in_any_case(tmp_path):
+    assert [formats.format_of(tmp_path / name).name for name in ("a.csv", "b.CSV.GZ", "c.parquet", "d.PQ")] == \
+           ["csv", "csv", "parquet", "parquet"]
+    assert formats.format_of(tmp_path / "notes.txt") is None
+    assert formats.format_of(tmp_path / "a.csv.bak") is None
+
+
+def test_messages_name_the_suffixes_the_registry_advertises():
+    assert formats.suffix_names(" or ") == ".csv, .csv.gz or .parquet"
+    assert no_logs_hint() == "point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz or .parquet logs"
+
+
+def test_a_format_added_to_the_registry_is_found_and_named(tmp_path, monkeypatch):
+    """What adding a format takes besides its module: one registry entry;
+    discovery and messages follow."""
+    jsonl = formats.Format("jsonl", (".jsonl",), (".ndjson",))
+    monkeypatch.setattr(formats, "REGISTRY", (*formats.REGISTRY, jsonl))
+    (tmp_path / "a.ndjson").write_text("{}\n")
+    (tmp_path / "b.txt").write_text("x\n")
+    assert formats.format_of(tmp_path / "a.ndjson") is jsonl
+    assert find_log_files([str(tmp_path)]) == [tmp_path / "a.ndjson"]
+    assert formats.suffix_names(" or ") == ".csv, .csv.gz, .parquet or .jsonl"
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NoLogsFound, match=r"no log files \(.csv, .csv.gz, .parquet, .jsonl\) in this folder"):
+        find_log_files([str(tmp_path / "empty")])
+
+
+def test_every_registered_format_has_a_module_that_reads_it():
+    for entry in formats.REGISTRY:
+        reader = entry.reader
+        assert reader.POSITION in ("lines", "rows") and isinstance(reader.STATISTICS, bool)
+        for name in ("sniff", "header", "batches", "latest_ns", "explain"):
+            assert callable(getattr(reader, name)), (entry.name, name)
