@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -6,6 +7,7 @@ from rich.console import Console
 from apihourly import reports
 from apihourly.output.cells import APPROACHING_STYLE, OVER_STYLE, safe_text
 from apihourly.output.emit import render
+from apihourly.reports.table import COUNT, Column, Table
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +53,20 @@ def test_untrusted_text_prints_literally_without_escapes(evil):
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
     visible = evil.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\x9b", "\\x9b").replace("\x7f", "\\x7f")
     assert out == visible + "\n"
+
+
+def test_a_new_report_kind_is_drawn_from_its_declared_columns(summary):
+    """A report without a drawing of its own gets the generic one: its
+    columns' kinds and rules decide alignment, numbers and marks."""
+    table = Table.from_rows([Column("Integration"), Column("Calls", COUNT, rule="hourly")],
+                            [["Datto RMM", 10_001], ["IT Glue", 7_500], ["Acme", 3]])
+    report = replace(summary, kind="busiest", table=table, title="Busiest integrations")
+    console = Console(width=100, record=True, color_system=None)
+    console.print(render(report, limit=2))
+    lines = [line.rstrip() for line in console.export_text().splitlines()]
+    assert lines[:6] == ["Busiest integrations", "", " Integration   Calls", " ───────────────────",
+                         " Datto RMM    10,001", " IT Glue       7,500"]
+    assert " ".join(lines[7:]).endswith("limit 10,000 calls/hour per integration · first 2 of 3 shown "
+                                        "(--limit 0 or --csv for all)")
+    cells = _cells(render(report), "Calls")
+    assert [c.style for c in cells] == [OVER_STYLE, APPROACHING_STYLE, ""]

@@ -11,6 +11,7 @@ from ..reports.model import Report
 from . import export, limits, tables
 
 TABLE, CSV, JSON = "table", "csv", "json"
+# Reports with a drawing of their own; any other is drawn by tables.plain.
 RENDERERS = {"summary": tables.summary, "totals": tables.totals, "days": tables.days,
              "activity": tables.activity, "limits": limits.limits}
 
@@ -30,7 +31,7 @@ class Output:
 
 def render(report: Report, time_format: str = "24h", limit: int = 100):
     """A Rich renderable for the report: a Table, or a Group for `limits`."""
-    return RENDERERS[report.kind](report, time_format, limit)
+    return RENDERERS.get(report.kind, tables.plain)(report, time_format, limit)
 
 
 def emit(report: Report, out: Output, stream: TextIO) -> None:

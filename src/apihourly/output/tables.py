@@ -69,3 +69,11 @@ def activity(report: Report, time_format: str, limit: int) -> RichTable:
     note = shown_note(len(shown), len(table), "--limit 0 or --csv for all", noun="call")
     return draw(shown, Cells(report, time_format), f"Activity: {report.title}", caption(report, note),
                 ACTIVITY_LAYOUT)
+
+
+def plain(report: Report, time_format: str, limit: int) -> RichTable:
+    """A report without a drawing of its own: its table under its title."""
+    table = report.table
+    shown = limited(table, limit)
+    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all")
+    return draw(shown, Cells(report, time_format), report.title or report.kind, caption(report, note))
