@@ -3,6 +3,9 @@
     python bench/run.py              # generate bench/data/ if missing, run every case 3 times
     python bench/run.py --reps 5     # more runs per tool
     python bench/run.py --only csv   # cases whose name contains 'csv'
+    python bench/run.py --baseline /path/to/other/venv/bin/python
+                                     # also time the apihourly installed there, as
+                                     # 'baseline', in the same rounds: before and after a change
 
 Every tool runs as its own process, timed from start to exit (imports
 included); peak memory is that process's max RSS from os.wait4 (this script
@@ -64,12 +67,13 @@ CASES = [
 ]
 
 
-def command(tool: str, case: Case) -> list[str]:
+def command(tool: str, case: Case, baseline: str = "") -> list[str]:
     path = str(datasets.FILES[case.data]) if case.data else ""
-    if tool == "apihourly":
+    if tool in ("apihourly", "baseline"):
+        python = baseline if tool == "baseline" else PY
         if case.report in ("help", "version"):
-            return [PY, "-m", "apihourly", f"--{case.report}"]
-        args = [PY, "-m", "apihourly", case.report, "--logs", path, "--tz", "UTC"]
+            return [python, "-m", "apihourly", f"--{case.report}"]
+        args = [python, "-m", "apihourly", case.report, "--logs", path, "--tz", "UTC"]
         if case.report != "days":
             args += ["--date", DAY]
         if case.report == "activity":
@@ -117,7 +121,7 @@ def answer(report: str, tool: str, text: str) -> object:
                     cells[(_hour(row[0]), label)] = int(float(value))
         return cells
     if report == "totals":
-        if tool == "apihourly":  # Integration, Kind, Calls, Peak hour, Peak hour calls, Hours over limit
+        if tool in ("apihourly", "baseline"):  # Integration, Kind, Calls, Peak hour, Peak hour calls, Hours over limit
             return {r[0]: (int(r[2]), int(r[4]), int(r[5])) for r in body if r[0] != "Grand total"}
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in body}
     if report == "days":
@@ -125,17 +129,18 @@ def answer(report: str, tool: str, text: str) -> object:
     return None
 
 
-def measure(case: Case, reps: int) -> dict[str, dict]:
+def measure(case: Case, reps: int, baseline: str = "") -> dict[str, dict]:
     """Every tool of the case, in rounds (one run of each tool per round), so
     that load from elsewhere on the machine falls on all of them alike."""
-    runs: dict[str, list] = {tool: [] for tool in case.tools}
+    tools = case.tools + (("baseline",) if baseline else ())
+    runs: dict[str, list] = {tool: [] for tool in tools}
     answers = {}
     for round_ in range(reps):
-        for tool in case.tools:
+        for tool in tools:
             if tool == "pandas" and round_:
                 continue
             keep = not round_ and case.report in ("summary", "totals", "days")
-            wall, cpu, rss, text = run_once(command(tool, case), keep_output=keep)
+            wall, cpu, rss, text = run_once(command(tool, case, baseline), keep_output=keep)
             runs[tool].append((wall, cpu, rss))
             if not round_:
                 answers[tool] = answer(case.report, tool, text)
@@ -149,6 +154,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=3, help="runs per tool and case (median wall time)")
     parser.add_argument("--only", default="", help="run only cases whose name contains this text")
+    parser.add_argument("--baseline", default="", metavar="PYTHON",
+                        help="a Python whose installed apihourly is timed too, as 'baseline'")
     opts = parser.parse_args()
     # In a child process: a forked child's max RSS starts at its parent's, so
     # the parent must stay small (no numpy or pyarrow here) for the numbers to be the child's.
@@ -159,7 +166,7 @@ def main() -> int:
     for case in CASES:
         if opts.only not in case.name:
             continue
-        results = measure(case, opts.reps)
+        results = measure(case, opts.reps, opts.baseline)
         base = results.get("duckdb")
         for tool, r in results.items():
             if tool != "apihourly" and r["answer"] != results["apihourly"]["answer"]:
