@@ -123,7 +123,7 @@ def _open(logs, tz, threshold: int, out) -> object:
     """The query: the zone is checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches."""
     from .output.progress import ReadProgress
-    from .reports import Query
+    from .reports.model import Query
 
     zone_info = _zone(tz)
     watched = stderr.is_terminal and out.fmt == "table"
@@ -131,7 +131,7 @@ def _open(logs, tz, threshold: int, out) -> object:
 
 
 def _day(query, date_text: str | None):
-    from .reports import latest_day
+    from .reports.model import latest_day
     from .timeaxis import parse_date
 
     return parse_date(date_text) if date_text else latest_day(query)
@@ -208,7 +208,7 @@ def _quiet_stdout() -> None:
 
 
 def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
-    from .reports import LimitSettings, check
+    from .reports.limits import LimitSettings, check
 
     return check(query, window, LimitSettings(db_threshold, max_threads))
 
@@ -229,8 +229,8 @@ def summary(
 
     Example: apihourly summary --date 2026-11-15 --tz America/New_York
     """
-    from .reports import day_window
-    from .reports import summary as build
+    from .reports.hourly import summary as build
+    from .timeaxis import day_window
 
     out = _output(csv, json, output, raw, time_format)
 
@@ -263,8 +263,8 @@ def activity(
 
     Example: apihourly activity --date 2026-11-15 --hour 14 --vendor "Datto RMM"
     """
-    from .reports import activity as build
-    from .reports import latest_day
+    from .reports.drilldown import activity as build
+    from .reports.model import latest_day
     from .timeaxis import parse_date, resolve_hour
 
     out = _output(csv, json, output, raw, time_format, limit)
@@ -289,7 +289,7 @@ def totals(
 
     Example: apihourly totals --date 2026-11-15 --csv
     """
-    from .reports import totals as build
+    from .reports.hourly import totals as build
 
     out = _output(csv, json, output, raw, time_format)
 
@@ -314,9 +314,8 @@ def days(
 
     Example: apihourly days --since 2026-11-10 --until 2026-11-16 --tz Europe/London
     """
-    from .reports import days as build
-    from .reports import range_window
-    from .timeaxis import parse_date
+    from .reports.dates import days as build
+    from .timeaxis import parse_date, range_window
 
     out = _output(csv, json, output, raw)
 
@@ -354,7 +353,7 @@ def limits(
 
     Example: apihourly limits --date 2026-11-16 --db-threshold 10000 --max-threads 3
     """
-    from .reports import LimitSettings, limits_report
+    from .reports.limits import LimitSettings, limits_report
 
     out = _output(csv, json, output, raw, time_format, limit, part.value)
 

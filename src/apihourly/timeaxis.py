@@ -162,10 +162,12 @@ def local_iso(values, tz: ZoneInfo, timespec: str = "milliseconds") -> list[str]
     unit = {"milliseconds": "ms", "seconds": "s"}[timespec]
     offsets = _offsets_s(ns, tz)
     wall = (ns + offsets * NS) // UNIT_NS[unit]
-    text = np.datetime_as_string(wall.astype(f"datetime64[{unit}]"), unit=unit)
+    texts = np.datetime_as_string(wall.astype(f"datetime64[{unit}]"), unit=unit).tolist()
     distinct, index = np.unique(offsets, return_inverse=True)
-    suffix = np.array([_offset_text(int(o)) for o in distinct])[index.reshape(-1)]
-    return np.char.add(text, suffix).tolist()
+    suffixes = [_offset_text(int(o)) for o in distinct]
+    if len(suffixes) == 1:  # nearly always: one offset for the whole period
+        return [text + suffixes[0] for text in texts]
+    return [text + suffixes[i] for text, i in zip(texts, index.reshape(-1).tolist())]
 
 
 def iso(ns: int | None, tz: ZoneInfo) -> str:

@@ -3,6 +3,7 @@ report on Parquet logs pays for pandas."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -25,19 +26,36 @@ def test_help_and_version_import_neither_pandas_nor_pyarrow(flag):
     (["totals", "--json"], "{"),
     (["days"], ""),
     (["activity", "--hour", "13", "--vendor", "Datto RMM", "--csv"], "Method,"),
+    (["limits", "--date", "2026-11-15"], "Rolling 60-minute API usage"),
+    (["limits", "--date", "2026-11-15", "--csv", "--part", "threads"], "Integration,"),
 ])
 def test_reports_on_parquet_logs_never_import_pandas(logdir, args, first_line):
     """pandas costs a one-day report most of its run time; the counting path
     moves numbers through Arrow buffers so pyarrow never loads it."""
+    loaded = _modules_loaded(logdir, args, ["pandas"])
+    assert loaded["stdout"].startswith(first_line) and loaded["stdout"].strip()
+    assert loaded["modules"] == []
+
+
+@pytest.mark.parametrize("args", [["totals", "--csv"], ["summary", "--json"]])
+def test_machine_output_loads_neither_table_drawing_nor_other_reports(logdir, args):
+    """A command pays for the report it runs and the format it writes."""
+    drawing = ["rich.table", "apihourly.output.tables", "apihourly.output.limits"]
+    others = ["apihourly.reports.limits", "apihourly.reports.dates", "apihourly.reports.drilldown"]
+    assert _modules_loaded(logdir, args, drawing + others)["modules"] == []
+
+
+def _modules_loaded(logdir, args: list[str], watched: list[str]) -> dict:
+    """Run the command on a small Parquet log in a fresh interpreter: its
+    stdout, and which of the `watched` modules it loaded."""
     rows = calls_every(datetime(2026, 11, 14, tzinfo=timezone.utc), 2, timedelta(minutes=13))
     write_parquet(logdir / "a.parquet", rows, row_group_size=10)
     argv = ["apihourly", args[0], "--logs", str(logdir), "--tz", "UTC", *args[1:]]
     code = (f"import sys; from apihourly.cli import main; sys.argv = {argv!r}\n"
             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "print('pandas' in sys.modules, file=sys.stderr)")
+            f"print([m for m in {watched!r} if m in sys.modules], file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stderr.strip() == "False"
-    assert done.stdout.startswith(first_line) and done.stdout.strip()
+    return {"stdout": done.stdout, "modules": ast.literal_eval(done.stderr.strip().splitlines()[-1])}
 
 
 def test_help_imports_neither_textual_nor_pandas_nor_pyarrow():

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..count.rolling import TIERS
 from ..reports.model import Report
-from ..reports.table import COUNT, DATE, FLAG, HOUR, INSTANT, MINUTE, SHARE, TEXT, Column, Table
+from ..reports.table import COUNT, DATE, FLAG, HOUR, INSTANT, MINUTE, SHARE, TEXT, Column, Table, is_missing
 from ..schema import APPROACHING_SHARE
 from ..timeaxis import HourSlot, repeated_wall_hours, to_ns
 
@@ -40,19 +40,6 @@ def visible(text: str) -> str:
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def is_missing(value: object) -> bool:
-    """None, NaN, NaT or pandas' NA: a cell with no value. Decided without
-    importing pandas."""
-    if value is None:
-        return True
-    if isinstance(value, (int, str)):  # nearly every cell
-        return False
-    try:
-        return bool(value != value) or type(value).__name__ == "NAType"
-    except TypeError:  # pandas.NA refuses to be a bool
-        return True
 
 
 def safe_text(value: object, style: str = "") -> Text:

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import TextIO
 
 from ..reports.model import Report
-from . import export, limits, tables
+from . import export
 
 TABLE, CSV, JSON = "table", "csv", "json"
-# Reports with a drawing of their own; any other is drawn by tables.plain.
-RENDERERS = {"summary": tables.summary, "totals": tables.totals, "days": tables.days,
-             "activity": tables.activity, "limits": limits.limits}
+# Reports with a drawing of their own (module, function); any other is drawn
+# by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
+RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
+             "activity": ("tables", "activity"), "limits": ("limits", "limits")}
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,11 @@ class Output:
 
 def render(report: Report, time_format: str = "24h", limit: int = 100):
     """A Rich renderable for the report: a Table, or a Group for `limits`."""
-    return RENDERERS.get(report.kind, tables.plain)(report, time_format, limit)
+    import importlib
+
+    module, function = RENDERERS.get(report.kind, ("tables", "plain"))
+    draw = getattr(importlib.import_module(f"{__package__}.{module}"), function)
+    return draw(report, time_format, limit)
 
 
 def emit(report: Report, out: Output, stream: TextIO) -> None:

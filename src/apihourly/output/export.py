@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..reports.model import Report
-from ..reports.table import Table
-from .cells import is_missing
+from ..reports.table import Table, is_missing
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
 # and Google Sheets (OWASP "CSV Injection"); a leading quote makes it text.

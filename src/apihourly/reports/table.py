@@ -55,8 +55,17 @@ class Column:
 _ARROW_TYPES = {COUNT: "int64", SHARE: "float64", FLAG: "bool"}
 
 
-def _missing(value: object) -> bool:
-    return value is None or value != value  # None or NaN
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: a cell with no value. Decided without
+    importing pandas."""
+    if value is None:
+        return True
+    if isinstance(value, (int, str)):  # nearly every cell
+        return False
+    try:
+        return bool(value != value) or type(value).__name__ == "NAType"
+    except TypeError:  # pandas.NA refuses to be a bool
+        return True
 
 
 class Table:
@@ -111,10 +120,10 @@ class Table:
         to Bob), missing values last, ties in their order; footer rows stay last."""
         body = len(self) - self.footer
         values = self.column(name)
-        present = [i for i in range(body) if not _missing(values[i])]
+        present = [i for i in range(body) if not is_missing(values[i])]
         text = all(isinstance(values[i], str) for i in present)
         present.sort(key=(lambda i: values[i].casefold()) if text else values.__getitem__, reverse=descending)
-        return present + [i for i in range(body) if _missing(values[i])] + list(range(body, len(self)))
+        return present + [i for i in range(body) if is_missing(values[i])] + list(range(body, len(self)))
 
     def take(self, positions: Sequence[int], footer: int = 0) -> "Table":
         """The rows at `positions`, in that order."""
