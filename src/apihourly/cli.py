@@ -119,14 +119,15 @@ def _zone(tz: str | None):
     return zone(tz or local_zone_name())
 
 
-def _open(logs, tz, threshold: int, out) -> object:
+def _open(logs, tz, threshold: int, out):
     """The query: the zone is checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches."""
+    from .output.emit import TABLE
     from .output.progress import ReadProgress
     from .reports.model import Query
 
     zone_info = _zone(tz)
-    watched = stderr.is_terminal and out.fmt == "table"
+    watched = stderr.is_terminal and out.fmt == TABLE
     return Query.open(_log_specs(logs), zone_info, threshold, ReadProgress(stderr, watched))
 
 

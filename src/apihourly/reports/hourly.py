@@ -39,6 +39,7 @@ class DayGrid:
 
 
 def count_day(query: Query, day: date) -> DayGrid:
+    """Count the local date `day`: what summary, totals and activity start from."""
     counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     slots = local_hour_axis(day, query.tz)
     labels_of = triple_labels(counts.counts)
