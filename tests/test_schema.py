@@ -47,3 +47,23 @@ def test_no_integration_is_labelled_like_the_summarys_own_columns():
         Category(VENDOR, "Total Calls"): "Total Calls (vendor)",
         Category(CUSTOM, "total calls"): "total calls (custom)",
     }
+
+
+def test_nested_names_match_by_their_whole_path_or_their_last_key():
+    mapping, clashes = schema.match_columns(["@timestamp", "http.method", "autotask.entity",
+                                             "autotask.apiIntegrationCode", "duration_ms", "http.status"])
+    assert clashes == []
+    assert mapping == {"execution_start": "@timestamp", "method": "http.method", "entity": "autotask.entity",
+                       "tracking_id": "autotask.apiIntegrationCode", "execution_ms": "duration_ms"}
+
+
+def test_integration_name_is_the_vendor_in_a_file_without_a_vendor_column():
+    export = ["Execution Start", "Integration Name", "Tracking ID", "Threshold Exceeded"]
+    assert schema.match_columns(export)[0] == {"execution_start": "Execution Start", "vendor": "Integration Name",
+                                               "tracking_id": "Tracking ID",
+                                               "threshold_exceeded": "Threshold Exceeded"}
+    both = ["Execution Start", "Vendor Name", "Integration Name"]
+    assert schema.match_columns(both)[0] == {"execution_start": "Execution Start", "vendor": "Vendor Name",
+                                             "integration": "Integration Name"}
+    custom = ["Execution Start", "CustomName"]  # another name for a custom integration stays one
+    assert schema.match_columns(custom)[0] == {"execution_start": "Execution Start", "integration": "CustomName"}

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 TIMESTAMP = "execution_start"
-TEXT_FIELDS = ("method", "entity", "vendor", "integration", "tracking_id", "api_user", "client_ip")
+TEXT_FIELDS = ("method", "entity", "vendor", "integration", "tracking_id", "api_user", "client_ip",
+               "threshold_exceeded")
 INT_FIELDS = ("return_count", "execution_ms")
 CATEGORY_FIELDS = ("vendor", "integration", "tracking_id")
 ALL_FIELDS = (TIMESTAMP, *TEXT_FIELDS, *INT_FIELDS)
@@ -24,19 +25,28 @@ DEFAULT_MAX_THREADS = 3
 APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of a threshold
 
 # Names are compared after normalise_header(), so "Execution Start",
-# "execution_start" and "EXECUTION-START" are one name.
+# "execution_start" and "EXECUTION-START" are one name; a nested name
+# ("autotask.entity") matches by its whole path or by its last key.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "execution_start": ("Execution Start", "timestamp"),
+    "execution_start": ("Execution Start", "timestamp", "ts", "time"),
     "method": ("Method",),
     "entity": ("Entity",),
     "return_count": ("Request Return Count",),
     "vendor": ("Vendor", "VendorName", "Vendor Name"),
-    "integration": ("Integration Name", "CustomName", "Custom Name"),
+    "integration": ("Integration Name", "CustomName", "Custom Name", "Custom Integration"),
     "tracking_id": ("Tracking ID", "ApiIntegrationCode", "IntegrationCode"),
     "api_user": ("Resource / API User", "API User", "Resource"),
     "execution_ms": ("Execution Time (ms)", "duration_ms"),
     "client_ip": ("Client IP Address", "ip"),
+    # Autotask's own verdict on the call, as its Activity export writes it
+    # ("Thread Count", "True", a check mark); empty when it let the call be.
+    "threshold_exceeded": ("Threshold Exceeded", "ThresholdExceeded"),
 }
+# In Autotask's Activity export, Integration Name is the vendor's name
+# ("If Autotask is able to detect the integration vendor's name, it will
+# appear here"). A file without a vendor column is read that way; with one,
+# Integration Name is the custom integration's internal name.
+INTEGRATION_NAME = "Integration Name"
 
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
@@ -61,6 +71,15 @@ def accepted_names(field: str) -> tuple[str, ...]:
     return (field, *ALIASES[field])
 
 
+def field_of(name: str) -> str | None:
+    """The canonical field a column name means, if any: by the whole name,
+    else (for a nested name such as 'autotask.entity') by its last key."""
+    field = _LOOKUP.get(normalise_header(name))
+    if field is None and "." in name:
+        field = _LOOKUP.get(normalise_header(name.rsplit(".", 1)[1]))
+    return field
+
+
 def match_columns(names: list[str]) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
     """Map canonical field -> the file's column name.
 
@@ -69,11 +88,14 @@ def match_columns(names: list[str]) -> tuple[dict[str, str], list[tuple[str, lis
     """
     claims: dict[str, list[str]] = {}
     for name in names:
-        field = _LOOKUP.get(normalise_header(name))
+        field = field_of(name)
         if field:
             claims.setdefault(field, []).append(name)
     mapping = {field: cols[0] for field, cols in claims.items()}
     clashes = [(field, cols) for field, cols in claims.items() if len(cols) > 1]
+    integration = mapping.get("integration")
+    if "vendor" not in mapping and integration and normalise_header(integration) == normalise_header(INTEGRATION_NAME):
+        mapping["vendor"] = mapping.pop("integration")
     return mapping, clashes
 
 

@@ -94,7 +94,7 @@ def test_missing_execution_start_names_found_and_accepted_columns(logdir):
     (logdir / "a.csv").write_text("when,vendor\n2026-11-15T10:00:00Z,V\n")
     assert_clean_error(run("days", "-l", str(logdir)),
                        "a.csv: no execution_start column (found: 'when', 'vendor'; "
-                       "accepted names: execution_start, Execution Start, timestamp)")
+                       "accepted names: execution_start, Execution Start, timestamp, ts, time)")
 
 
 def test_duplicate_columns_after_name_matching(logdir):

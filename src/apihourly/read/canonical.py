@@ -14,11 +14,12 @@ from .stats import SHOWN_POSITIONS, ScanStats
 @dataclass
 class Cursor:
     """Where a batch sits in its file, to name skipped rows by line (CSV,
-    counting the header as line 1) or by row (Parquet)."""
+    counting the header as line 1; JSON Lines) or by row (Parquet)."""
 
     path: Path
     unit: str  # "lines" or "rows"
-    before: int = 0  # usable rows of this file already seen
+    first: int = 2  # the position of the file's first record (2: after a header line)
+    before: int = 0  # records of this file already handed to canonical()
     rejected: list[int] = field(default_factory=list)  # records the parser refused (by line)
     span: tuple[int, int] | None = None  # earliest and latest time read inside the window
 
@@ -32,13 +33,13 @@ class Cursor:
 
     def positions(self, indexes) -> list[int]:
         if self.unit == "rows":
-            return [self.before + int(i) + 1 for i in indexes]
-        return [_record_number(self.before + int(i), self.rejected) for i in indexes]
+            return [self.first + self.before + int(i) for i in indexes]
+        return [_record_number(self.before + int(i), self.rejected, self.first) for i in indexes]
 
 
-def _record_number(k: int, rejected: list[int]) -> int:
+def _record_number(k: int, rejected: list[int], first: int) -> int:
     """Line of the k-th (0-based) accepted record, given the refused ones."""
-    line = k + 2
+    line = k + first
     for number in sorted(rejected):
         if number <= line:
             line += 1

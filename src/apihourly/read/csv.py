@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import schema
 
 POSITION = "lines"
+FIRST_RECORD = 2  # line 1 is the header
 STATISTICS = False
 BLOCK_BYTES = 1 << 22  # per read: big enough that per-block overhead is noise
 

@@ -4,6 +4,7 @@ An entry names the format's module in this package and the file name
 endings that select it; the module reads it and provides:
 
     POSITION        "lines" or "rows": how its skipped rows are named
+    FIRST_RECORD    the line or row number of the first record (2 after a header line)
     STATISTICS      True when batches() itself skips what a window cannot
                     need; False makes the scan remember each full read
     sniff(head, tail) -> problem text, or None for a plausible file

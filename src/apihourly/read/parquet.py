@@ -16,6 +16,7 @@ from .. import schema
 from ..timeaxis import UNIT_NS
 
 POSITION = "rows"
+FIRST_RECORD = 1
 STATISTICS = True
 BATCH_ROWS = 1 << 16  # bounds memory per batch; big enough that per-batch overhead is noise
 

@@ -88,7 +88,7 @@ class LogSet:
         wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS])]
         columns = {f: log.columns[f] for f in wanted if f in log.columns}
         fmt = log.format
-        cursor = Cursor(log.path, fmt.POSITION)
+        cursor = Cursor(log.path, fmt.POSITION, fmt.FIRST_RECORD)
         seen = 0
         refused: list[BaseException] = []
         try:
