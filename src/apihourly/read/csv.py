@@ -4,9 +4,17 @@ Text is read as bytes and decoded later (see parse.decode_text), so one
 Windows-1252 export cannot fail a whole report; category-like columns are
 dictionary-encoded. One thread, so refused rows come with line numbers. CSV
 has no statistics: the scan remembers what a full read found instead.
+
+The dialect is read off the file's first lines: the delimiter from the
+header (`,` `;` tab `|`: Excel in European locales saves with `;`), and a
+first line that is not the header is skipped: Excel's `sep=;` and
+PowerShell 5.1's `#TYPE System.Management.Automation.PSCustomObject`.
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from .. import schema
 
@@ -14,6 +22,15 @@ POSITION = "lines"
 FIRST_RECORD = 2  # line 1 is the header
 STATISTICS = False
 BLOCK_BYTES = 1 << 22  # per read: big enough that per-block overhead is noise
+DELIMITERS = (",", ";", "\t", "|")
+_SEP_LINE = re.compile(rb'^(?:\xef\xbb\xbf)?"?sep=(.)"?\s*$', re.IGNORECASE)
+_PREAMBLE = re.compile(rb"^(\xef\xbb\xbf)?#TYPE\b")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str = ","
+    preamble: int = 0  # lines before the header
 
 
 def sniff(head: bytes, tail: bytes) -> str | None:
@@ -25,9 +42,34 @@ def sniff(head: bytes, tail: bytes) -> str | None:
 def header(path) -> tuple[list[str], dict]:
     import pyarrow.csv as pcsv
 
-    reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16, use_threads=False),
-                           parse_options=_parse_options(lambda row: "skip"))
+    dialect = dialect_of(path)
+    reader = pcsv.open_csv(path, read_options=_read_options(dialect, 1 << 16),
+                           parse_options=_parse_options(dialect, lambda row: "skip"))
     return reader.schema.names, {}
+
+
+def dialect_of(path) -> Dialect:
+    """The delimiter and the lines before the header, from the first lines."""
+    lines = _first_lines(path)
+    preamble = 0
+    delimiter = None
+    if lines and (m := _SEP_LINE.match(lines[0])):
+        preamble, delimiter = 1, m.group(1).decode("latin-1")
+    elif lines and _PREAMBLE.match(lines[0]):
+        preamble = 1
+    head = lines[preamble] if len(lines) > preamble else b""
+    if delimiter is None:
+        counts = {d: head.count(d.encode()) for d in DELIMITERS}
+        delimiter = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return Dialect(delimiter, preamble)
+
+
+def _first_lines(path, size: int = 1 << 16) -> list[bytes]:
+    import gzip
+
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        return handle.read(size).splitlines()[:2]
 
 
 def batches(log, columns: dict[str, str], window, cursor, stats):
@@ -45,10 +87,12 @@ def batches(log, columns: dict[str, str], window, cursor, stats):
     names = list(dict.fromkeys(columns.values()))
     dictionary = {log.columns.get(f) for f in schema.DICTIONARY_FIELDS}
     types = {n: pa.dictionary(pa.int32(), pa.binary()) if n in dictionary else pa.binary() for n in names}
+    dialect = dialect_of(log.path)
+    cursor.first += dialect.preamble  # pyarrow numbers refused rows by the file's own lines
     reader = pcsv.open_csv(
         log.path,
-        read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
-        parse_options=_parse_options(on_bad_row),
+        read_options=_read_options(dialect, BLOCK_BYTES),
+        parse_options=_parse_options(dialect, on_bad_row),
         # An empty field is a missing value (and lets counts be cast in one go);
         # no other text, such as 'NA' or 'null', is taken for one.
         convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types,
@@ -70,8 +114,14 @@ def explain(error: str, refused: list[BaseException]) -> str | None:
     return None
 
 
-def _parse_options(on_bad_row):
+def _read_options(dialect: Dialect, block_size: int):
     import pyarrow.csv as pcsv
 
-    # Quoted values may hold commas and line breaks.
-    return pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row)
+    return pcsv.ReadOptions(block_size=block_size, use_threads=False, skip_rows=dialect.preamble)
+
+
+def _parse_options(dialect: Dialect, on_bad_row):
+    import pyarrow.csv as pcsv
+
+    # Quoted values may hold delimiters and line breaks.
+    return pcsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=True, invalid_row_handler=on_bad_row)
