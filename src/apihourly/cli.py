@@ -74,7 +74,7 @@ OutputOpt = Annotated[Optional[Path], typer.Option(
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
-    "--strict", help="Fail (exit 1) instead of skipping rows that cannot be read.")]
+    "--strict", help="Fail (exit 1) when a row or a value cannot be read, instead of skipping it or leaving it empty.")]
 DbThresholdOpt = Annotated[int, typer.Option(
     "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1,
     help="Requests per rolling 60 minutes for the whole tenant (database) above which calls are rejected.")]
@@ -141,11 +141,11 @@ def _day(query, date_text: str | None):
 def _run(ctx: typer.Context, build: Callable[[], object], out, checks: Checks = Checks()) -> None:
     """Build the report, then show or write it; domain errors become one line."""
     report = _built(build, debug=bool(ctx.find_root().params.get("debug")))
-    if checks.strict and report.stats.skipped:
-        from .output.cells import skipped_warnings
+    if checks.strict and (report.stats.skipped or report.stats.emptied):
+        from .output.cells import read_warnings
 
-        _fail("; ".join(skipped_warnings(report.stats)),
-              "--strict refuses logs with skipped rows; fix them or drop --strict")
+        _fail("; ".join(read_warnings(report.stats)),
+              "--strict refuses logs with values it cannot read; fix them or drop --strict")
     _emit(report, out)
     if checks.fail_on_breach and report.breaches:
         _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped

@@ -133,10 +133,10 @@ BAD_ROWS_CSV = "\n".join([
     "yesterday,query,Tickets,1,V,,,u,5,ip",                  # line 3: bad time
     "2026-11-15T10:01:00Z,query,Tickets,1,V,,,u,5,ip",       # line 4: good
     ",query,Tickets,1,V,,,u,5,ip",                           # line 5: no time
-    "2026-11-15T10:02:00Z,query,Tickets,-3,V,,,u,5,ip",      # line 6: negative count
+    "2026-11-15T10:02:00Z,query,Tickets,-3,V,,,u,5,ip",      # line 6: negative count, a call all the same
     "2026-11-15T10:03:00Z,query,Tickets,1,V,,,u,5,ip,extra", # line 7: 11 fields
     "2026-11-15T10:04:00Z,query,Tickets,,V,,,u,,ip",         # line 8: good, counts empty
-    "2026-11-15T10:05:00Z,query,Tickets,2.5,V,,,u,5,ip",     # line 9: fractional count
+    "2026-11-15T10:05:00Z,query,Tickets,2.5,V,,,u,5,ip",     # line 9: fractional count, a call all the same
 ]) + "\n"
 
 
@@ -144,27 +144,40 @@ def test_bad_rows_are_skipped_counted_and_reported_with_lines(logdir):
     (logdir / "calls.csv").write_text(BAD_ROWS_CSV)
     result = run("summary", "-l", str(logdir), "--date", "2026-11-15")
     assert result.exit_code == 0
-    assert "8 rows read = 3 counted + 5 skipped" in " ".join(result.stdout.split())
+    assert "8 rows read = 5 counted + 3 skipped" in " ".join(result.stdout.split())
     assert result.stderr == (
-        f"warning: {logdir / 'calls.csv'}: 5 rows skipped (1 with 11 fields, expected 10 at lines 7; "
-        "2 unparseable execution_start at lines 3, 5; 2 with return_count not a whole number >= 0 at lines 6, 9)\n")
+        f"warning: {logdir / 'calls.csv'}: 3 rows skipped (1 with 11 fields, expected 10 at lines 7; "
+        "2 unparseable execution_start at lines 3, 5); 2 unreadable return_count left empty at lines 6, 9\n")
 
 
 def test_strict_turns_skipped_rows_into_an_error(logdir):
     (logdir / "calls.csv").write_text(BAD_ROWS_CSV)
     result = run("summary", "-l", str(logdir), "--date", "2026-11-15", "--strict")
-    assert_clean_error(result, "calls.csv: 5 rows skipped")
+    assert_clean_error(result, "calls.csv: 3 rows skipped")
     assert result.stdout == ""
     assert "--strict" in result.stderr.splitlines()[1]
 
 
-def test_parquet_bad_counts_are_named_by_row(logdir):
+def test_an_unreadable_optional_value_is_left_empty_and_the_call_counts(logdir):
     rows = burst(utc(2026, 11, 15, 10), 5)
     rows[3]["execution_ms"] = -1
     write_parquet(logdir / "a.parquet", rows)
     result = run("totals", "-l", str(logdir), "--csv")
-    assert result.stdout.splitlines()[-1].startswith("Grand total,,4,")
-    assert "1 row skipped (1 with execution_ms not a whole number >= 0 at rows 4)" in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Grand total,,5,")
+    assert result.stderr == f"warning: {logdir / 'a.parquet'}: 1 unreadable execution_ms left empty at rows 4\n"
+    assert_clean_error(run("totals", "-l", str(logdir), "--strict"), "1 unreadable execution_ms left empty")
+
+
+def test_counts_with_thousands_separators_are_read(logdir):
+    values = [('"1,234"', '"12,345"'), ('" 1 234 "', "7"), ("1.234", "1\u00a0500"), ('"12,34"', "8")]
+    text = HEADER + "".join(f"\n2026-11-15T10:0{i}:00Z,query,Tickets,{count},V,,,u,{ms},ip"
+                            for i, (count, ms) in enumerate(values))
+    (logdir / "a.csv").write_text(text + "\n", encoding="utf-8")
+    result = run("activity", "-l", str(logdir), "--hour", "10", "--vendor", "V", "--csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["Request Return Count"], r["Execution Time (ms)"]) for r in rows] == [
+        ("1234", "12345"), ("1234", "7"), ("", "1500"), ("", "8")]  # a dot groups only in a day-first file
+    assert result.stderr == f"warning: {logdir / 'a.csv'}: 2 unreadable return_count left empty at lines 4, 5\n"
 
 
 def test_evil_names_never_reach_the_terminal_as_markup_or_escapes(logdir):
@@ -286,8 +299,8 @@ def test_a_folder_of_daily_csv_exports_is_read_once_and_reported_the_same(logdir
     dated = run("summary", "-l", str(logdir), "--csv", "--date", "2026-11-15")
     assert default.stdout == dated.stdout and default.stderr == dated.stderr
     assert dated.stderr == (
-        f"warning: {logdir / '2026-11-14.csv'}: 2 rows skipped (1 unparseable execution_start at lines 3; "
-        "1 with return_count not a whole number >= 0 at lines 4)\n")
+        f"warning: {logdir / '2026-11-14.csv'}: 1 row skipped (1 unparseable execution_start at lines 3); "
+        "1 unreadable return_count left empty at lines 4\n")
 
 
 def test_a_skipped_file_still_reports_its_undated_rows(logdir):

@@ -235,13 +235,22 @@ def caption(report: Report, extra: str = "") -> str:
     return " · ".join(parts) + (f" · {extra}" if extra else "")
 
 
-def skipped_warnings(stats) -> list[str]:
-    """One line per file: '7 rows skipped (5 unparseable execution_start at lines 17, 42, 99, ...)'."""
-    return [f"{name}: {plural(sum(s.count for s in reasons.values()), 'row')} skipped ({_reasons(reasons)})"
-            for name, reasons in stats.skipped.items()]
+def read_warnings(stats) -> list[str]:
+    """One line per file with rows skipped or values left empty: '7 rows
+    skipped (5 unparseable execution_start at lines 17, 42, 99, ...); 2
+    unreadable execution_ms left empty at lines 6, 9'."""
+    lines = []
+    for name in dict.fromkeys([*stats.skipped, *stats.emptied]):
+        reasons, emptied = stats.skipped.get(name, {}), stats.emptied.get(name, {})
+        skipped = plural(sum(s.count for s in reasons.values()), "row")
+        parts = [f"{skipped} skipped ({_counted(reasons)})"] if reasons else []
+        parts += [_counted({f"unreadable {field} left empty": skip}) for field, skip in emptied.items()]
+        lines.append(f"{name}: {'; '.join(parts)}")
+    return lines
 
 
-def _reasons(reasons: dict) -> str:
+def _counted(reasons: dict) -> str:
+    """'5 unparseable execution_start at lines 17, 42, 99, ...; 1 ...'"""
     parts = []
     for reason, skip in reasons.items():
         where = ", ".join(f"{n:,}" for n in skip.where) + (", ..." if skip.count > len(skip.where) else "")
@@ -254,4 +263,4 @@ def messages(report: Report) -> list[tuple[str, str]]:
     the report and the files, then a warning per file with skipped rows."""
     return ([("note", note) for note in report.notes]
             + [("note", f"{name}: {notice}") for name, notice in report.stats.notices.items()]
-            + [("warning", warning) for warning in skipped_warnings(report.stats)])
+            + [("warning", warning) for warning in read_warnings(report.stats)])

@@ -57,6 +57,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     import pyarrow.compute as pc
 
     from ..arrays import int64_scalar
+    from .numbers import whole_counts
     from .parse import to_utc_ns
 
     n = batch.num_rows
@@ -72,9 +73,8 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
         cursor.widen(ts, good)
     for f in schema.INT_FIELDS:
         if f in raw:
-            raw[f], bad = _checked_counts(raw[f])
-            _skip_where(pc.and_(good, bad), f"with {f} not a whole number >= 0", stats, cursor, placed=True)
-            good = pc.and_(good, pc.invert(bad))
+            raw[f], bad = whole_counts(raw[f])
+            _note_emptied(pc.and_(good, bad), f, stats, cursor)
     cursor.before += n
     out = {"ts": ts}
     for f in fields:
@@ -94,26 +94,24 @@ def _decoded(column, stats: ScanStats, cursor: Cursor):
     return text
 
 
-def _checked_counts(column):
-    """(int64 counts, mask of values present but not whole numbers >= 0)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .parse import blank_to_null, whole_numbers
-
-    try:  # nearly always every value is an integer: one cast, then only the sign to check
-        present = column.cast(pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        present = blank_to_null(column)
-    counts = whole_numbers(present)
-    bad = pc.and_(pc.is_valid(present), pc.is_null(counts))
-    return counts, bad
+def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor) -> None:
+    """Count the rows of `mask` as skipped, naming the first few."""
+    count, positions = _where(mask, cursor)
+    if count:
+        stats.skip(cursor.path, reason, positions, count, cursor.unit)
 
 
-def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor, placed: bool = False) -> None:
+def _note_emptied(mask, field: str, stats: ScanStats, cursor: Cursor) -> None:
+    """Count the values of `mask` as unreadable and left empty: their calls count."""
+    count, positions = _where(mask, cursor)
+    if count:
+        stats.empty(cursor.path, field, positions, count, cursor.unit)
+
+
+def _where(mask, cursor: Cursor) -> tuple[int, list[int]]:
     import pyarrow.compute as pc
 
     count = pc.sum(mask).as_py() or 0
-    if count:
-        indexes = pc.indices_nonzero(mask).to_numpy()[:SHOWN_POSITIONS]
-        stats.skip(cursor.path, reason, cursor.positions(indexes), count, cursor.unit, placed)
+    if not count:
+        return 0, []
+    return count, cursor.positions(pc.indices_nonzero(mask).to_numpy()[:SHOWN_POSITIONS])

@@ -65,11 +65,20 @@ def dialect_of(path) -> Dialect:
 
 
 def _first_lines(path, size: int = 1 << 16) -> list[bytes]:
+    """The first two lines (at most `size` bytes each). A damaged gzip file
+    gives what could be read: the CSV reader then names the damage."""
     import gzip
+    import zlib
 
+    lines: list[bytes] = []
     opener = gzip.open if str(path).lower().endswith(".gz") else open
-    with opener(path, "rb") as handle:
-        return handle.read(size).splitlines()[:2]
+    try:
+        with opener(path, "rb") as handle:
+            while len(lines) < 2 and (line := handle.readline(size)):
+                lines.append(line.rstrip(b"\r\n"))
+    except (OSError, EOFError, zlib.error):
+        pass
+    return lines
 
 
 def batches(log, columns: dict[str, str], window, cursor, stats):

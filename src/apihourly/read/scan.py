@@ -104,7 +104,7 @@ class LogSet:
         if not seen and not cursor.rejected and window is None:
             stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
         if not fmt.STATISTICS:
-            self.extents[log.path] = Extent(window, cursor.span, stats.unplaced(log.path))
+            self.extents[log.path] = Extent(window, cursor.span, stats.skips_of(log.path))
 
 
 def _max_ts(tables) -> int | None:

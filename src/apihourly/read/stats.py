@@ -1,6 +1,7 @@
 """What a scan read: rows counted, rows skipped (per file, per reason, with
-the first few positions), and notices worth telling the user. Numbers only;
-how they are worded is output's business."""
+the first few positions), optional values that could not be read and were
+left empty, and notices worth telling the user. Numbers only; how they are
+worded is output's business."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ class Skip:
     count: int = 0
     where: list[int] = field(default_factory=list)
     unit: str = "lines"
-    placed: bool = False  # the rows' time is known (a bad count), not just their file
 
     def add(self, positions: list[int], count: int | None = None) -> None:
         self.count += len(positions) if count is None else count
@@ -32,6 +32,7 @@ class ScanStats:
     files: int = 0
     rows: int = 0  # counted: usable rows inside the window
     skipped: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> reason -> Skip
+    emptied: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> field -> values left empty
     notices: dict[str, str] = field(default_factory=dict)  # file -> something worth saying
 
     @property
@@ -43,16 +44,19 @@ class ScanStats:
         return self.rows + self.skipped_rows
 
     def skip(self, path: Path, reason: str, positions: list[int], count: int | None = None,
-             unit: str = "lines", placed: bool = False) -> None:
+             unit: str = "lines") -> None:
+        """Rows of `path` not counted, for `reason`."""
         if positions or count:
-            entry = self.skipped.setdefault(str(path), {}).setdefault(reason, Skip(unit=unit, placed=placed))
-            entry.add(positions, count)
+            self.skipped.setdefault(str(path), {}).setdefault(reason, Skip(unit=unit)).add(positions, count)
 
-    def unplaced(self, path: Path) -> dict[str, Skip]:
-        """This file's skipped rows whose time is unknown: every read of the
-        file skips them, whatever its window."""
-        return {reason: Skip(s.count, list(s.where), s.unit) for reason, s in self.skipped.get(str(path), {}).items()
-                if not s.placed}
+    def empty(self, path: Path, field: str, positions: list[int], count: int, unit: str = "lines") -> None:
+        """Values of an optional field that could not be read: their calls count, without them."""
+        self.emptied.setdefault(str(path), {}).setdefault(field, Skip(unit=unit)).add(positions, count)
+
+    def skips_of(self, path: Path) -> dict[str, Skip]:
+        """This file's skipped rows: a row is skipped only when its time is
+        unknown, so every read of the file skips them, whatever its window."""
+        return {reason: Skip(s.count, list(s.where), s.unit) for reason, s in self.skipped.get(str(path), {}).items()}
 
     def replay(self, path: Path, skips: dict[str, Skip]) -> None:
         for reason, s in skips.items():
