@@ -19,6 +19,16 @@ def int64_scalar(value: int):
     return pa.Array.from_buffers(pa.int64(), 1, [None, pa.py_buffer(np.array([value], dtype=np.int64))])[0]
 
 
+def text_scalar(text: str):
+    """An Arrow string scalar, made without pyarrow's Python conversion."""
+    import numpy as np
+    import pyarrow as pa
+
+    data = text.encode("utf-8")
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int32))
+    return pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])[0]
+
+
 def int_values(array, null_as: int = 0):
     """An Arrow integer array (or a chunked one) as an int64 NumPy array,
     nulls as `null_as`."""

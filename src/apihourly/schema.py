@@ -10,6 +10,7 @@ TIMESTAMP = "execution_start"
 TEXT_FIELDS = ("method", "entity", "vendor", "integration", "tracking_id", "api_user", "client_ip",
                "threshold_exceeded")
 INT_FIELDS = ("return_count", "execution_ms")
+VERDICT = "threshold_exceeded"  # Autotask's own verdict, kept as written
 CATEGORY_FIELDS = ("vendor", "integration", "tracking_id")
 ALL_FIELDS = (TIMESTAMP, *TEXT_FIELDS, *INT_FIELDS)
 # Text fields with few distinct values: every format reads them as

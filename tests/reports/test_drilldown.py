@@ -8,6 +8,8 @@ import pytest
 from fixtures import activity_at
 
 from apihourly.errors import NoSuchCell
+from apihourly.read.scan import LogSet
+from apihourly.reports import Query
 from apihourly.reports.drilldown import COLUMNS
 
 UTC = ZoneInfo("UTC")
@@ -53,3 +55,25 @@ def test_activity_of_every_category_marks_only_the_calls_of_the_category_over_th
 def test_activity_of_every_category_in_an_empty_hour_says_so(known_query):
     with pytest.raises(NoSuchCell, match=r"^no calls at 2026-11-15T05:00:00\+00:00$"):
         activity_at(known_query, DAY, "5", None)
+
+
+def test_autotasks_own_verdict_is_kept_beside_the_replay(logdir):
+    """Four calls at once on one entity: the replay flags the fourth (threads);
+    Autotask's export marked the third and fourth."""
+    header = ["Execution Start", "Entity", "Integration Name", "Execution Time (ms)", "Threshold Exceeded"]
+    rows = [["2026-11-15T10:00:00.000Z", "Tickets", "Datto RMM", "1000", ""],
+            ["2026-11-15T10:00:00.100Z", "Tickets", "Datto RMM", "1000", "False"],
+            ["2026-11-15T10:00:00.200Z", "Tickets", "Datto RMM", "1000", " Thread Count "],
+            ["2026-11-15T10:00:00.300Z", "Tickets", "Datto RMM", "1000", "Thread Count"]]
+    (logdir / "export.csv").write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n")
+    report = activity_at(Query(LogSet.open([str(logdir)]), UTC), DAY, "10", "Datto RMM")
+    assert report.table.names[-3:] == ["Client IP Address", "Limit Reason", "Logged Threshold Exceeded"]
+    assert report.table.column("Logged Threshold Exceeded") == ["", "", "Thread Count", "Thread Count"]
+    assert report.table.column("Limit Reason") == ["", "", "", "threads"]
+    assert report.notes == ["Autotask marked 1 call the replay did not flag, and the replay flagged 0 calls "
+                            "Autotask did not mark: the difference is what the logs cannot see (other tools' "
+                            "calls, Autotask's own counting)"]
+
+
+def test_logs_without_a_verdict_have_no_verdict_column(known_query):
+    assert "Logged Threshold Exceeded" not in activity_at(known_query, DAY, "14", "Datto RMM").table.names

@@ -19,6 +19,7 @@ from ..reports.model import Report
 from ..reports.table import COUNT, DATE, FLAG, HOUR, INSTANT, MINUTE, SHARE, TEXT, Column, Table, is_missing
 from ..schema import APPROACHING_SHARE
 from ..timeaxis import HourSlot, repeated_wall_hours, to_ns
+from ..words import plural
 
 OVER_STYLE = "bold white on red"
 APPROACHING_STYLE = "bold yellow"
@@ -51,11 +52,6 @@ def number(value: object, style: str = "") -> Text:
     if is_missing(value):
         return Text("")
     return Text(f"{int(value):,}", style=style)
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 call', '2,000 calls'."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # Styles ----------------------------------------------------------------------

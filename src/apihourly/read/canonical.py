@@ -22,6 +22,8 @@ class Cursor:
     before: int = 0  # records of this file already handed to canonical()
     rejected: list[int] = field(default_factory=list)  # records the parser refused (by line)
     span: tuple[int, int] | None = None  # earliest and latest time read inside the window
+    timed: int = 0  # records with a readable execution_start
+    first_time: str | None = None  # the first execution_start value as written, for messages
 
     def widen(self, ts, placed) -> None:
         import pyarrow.compute as pc
@@ -56,7 +58,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ..arrays import int64_scalar
+    from ..arrays import int64_scalar, text_scalar
     from .numbers import whole_counts
     from .parse import to_utc_ns
 
@@ -64,6 +66,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
     ts = to_utc_ns(raw[schema.TIMESTAMP])
     good = pc.is_valid(ts)
+    _remember_times(raw[schema.TIMESTAMP], good, cursor)
     _skip_where(pc.invert(good), "unparseable execution_start", stats, cursor)
     if window is not None:
         # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
@@ -76,12 +79,28 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
             raw[f], bad = whole_counts(raw[f])
             _note_emptied(pc.and_(good, bad), f, stats, cursor)
     cursor.before += n
+    if schema.VERDICT in raw:  # the file has Autotask's verdict: an empty cell is "not marked"
+        raw[schema.VERDICT] = pc.fill_null(raw[schema.VERDICT].cast(pa.string()), text_scalar(""))
     out = {"ts": ts}
     for f in fields:
         out[f] = raw.get(f, pa.nulls(n, pa.int64() if f in schema.INT_FIELDS else pa.string()))
     table = pa.table(out).filter(good)
     stats.rows += table.num_rows
     return table
+
+
+def _remember_times(raw, good, cursor: Cursor) -> None:
+    """How many records had a readable execution_start, and, while none
+    has, the first value as written: a file of none is named with it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cursor.timed += pc.sum(good).as_py() or 0
+    if cursor.timed or cursor.first_time is not None:
+        return
+    present = pc.drop_null(raw)
+    if len(present):  # as text: a timestamp scalar's as_py() would import pandas
+        cursor.first_time = present.slice(0, 1).cast(pa.string())[0].as_py()
 
 
 def _decoded(column, stats: ScanStats, cursor: Cursor):

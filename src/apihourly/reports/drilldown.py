@@ -9,6 +9,7 @@ from .. import schema
 from ..errors import NoSuchCell
 from ..read.stats import ScanStats
 from ..timeaxis import HOUR_NS, HourSlot, local_iso
+from ..words import plural
 from .hourly import count_day
 from .model import Query, Report
 from .table import COUNT, FLAG, INSTANT, Column, Table
@@ -16,8 +17,13 @@ from .table import COUNT, FLAG, INSTANT, Column, Table
 COLUMNS = (
     Column("Method"), Column("Entity"), Column("Request Return Count", COUNT), Column("Integration Name"),
     Column("Resource / API User"), Column("Execution Start", INSTANT), Column("Execution Time (ms)", COUNT),
-    Column("Threshold Exceeded", FLAG, rule="breach"), Column("Client IP Address"), Column("Limit Reason", rule="breach"),
+    Column("Threshold Exceeded", FLAG, rule="breach"), Column("Client IP Address"),
+    Column("Limit Reason", rule="breach"),
 )
+# Autotask's own verdict, when the logs carry it (its Activity export does):
+# shown beside the replay, since the difference is what the logs cannot see.
+LOGGED = Column("Logged Threshold Exceeded", rule="breach")
+NOT_MARKED = {"", "false", "no", "n", "0", "f"}
 
 
 def activity(query: Query, day: date, slot: HourSlot, category: str | None,
@@ -39,9 +45,11 @@ def activity(query: Query, day: date, slot: HourSlot, category: str | None,
     rows = _hour_rows(query, (slot.start_ns, slot.end_ns), stats, set(wanted))
     before = _hour_rows(query, (slot.start_ns - HOUR_NS, slot.start_ns), ScanStats(), set(wanted))
     over = {label: by_label[label] > query.threshold for label in labels}
-    table = _calls_table(rows, before, grid.categories, over, max_threads, query.tz)
+    table = _with_verdicts(_calls_table(rows, before, grid.categories, over, max_threads, query.tz), rows)
     title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
-    return Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
+    report = Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
+    report.notes += _verdict_notes(table)
+    return report
 
 
 def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
@@ -105,6 +113,30 @@ def _calls_table(rows, before, categories: dict[str, schema.Category], over: dic
         [over[label] for label in labels], text("client_ip"),
         [reasons[label][hit] for label, hit in zip(labels, threads)],
     ])
+
+
+def _with_verdicts(table: Table, rows) -> Table:
+    """The table with Autotask's verdict beside the replay's, when any call
+    of the hour comes from a log that records it (null: a log without it)."""
+    if rows is None or rows.column(schema.VERDICT).null_count == rows.num_rows:
+        return table
+    verdicts = ["" if v is None or v.strip().casefold() in NOT_MARKED else v.strip()
+                for v in rows.column(schema.VERDICT).to_pylist()]
+    return Table((*table.columns, LOGGED), [*table.data, verdicts])
+
+
+def _verdict_notes(table: Table) -> list[str]:
+    """Calls Autotask marked that the replay did not flag, and the reverse."""
+    if LOGGED.name not in table.names:
+        return []
+    pairs = list(zip(table.column(LOGGED.name), table.column("Limit Reason")))
+    only_logged = sum(bool(logged) and not replayed for logged, replayed in pairs)
+    only_replayed = sum(bool(replayed) and not logged for logged, replayed in pairs)
+    if not (only_logged or only_replayed):
+        return []
+    return [f"Autotask marked {plural(only_logged, 'call')} the replay did not flag, and the replay flagged "
+            f"{plural(only_replayed, 'call')} Autotask did not mark: the difference is what the logs cannot see "
+            "(other tools' calls, Autotask's own counting)"]
 
 
 def _labels_and_threads(rows, before, categories: dict[str, schema.Category], max_threads: int):
