@@ -62,6 +62,13 @@ DateOpt = Annotated[Optional[str], typer.Option(
 TzOpt = Annotated[Optional[str], typer.Option(
     "--tz", envvar="APIHOURLY_TZ", show_default=False,
     help="IANA time zone the hours are counted in. Default: this machine's zone.")]
+InputTzOpt = Annotated[Optional[str], typer.Option(
+    "--input-tz", envvar="APIHOURLY_INPUT_TZ", show_default=False,
+    help="IANA zone the logs' times without an offset were written in. Default: UTC for ISO and epoch "
+    "times, --tz for times written for people (11/16/2026 3:04 PM, as Autotask's export writes them).")]
+InputTimeFormatOpt = Annotated[Optional[str], typer.Option(
+    "--input-time-format", envvar="APIHOURLY_INPUT_TIME_FORMAT", show_default=False,
+    help="strptime pattern of the logs' execution_start, e.g. '%Y%m%d %H%M%S'. Default: recognised per file.")]
 ThresholdOpt = Annotated[int, typer.Option(
     "--threshold", envvar="APIHOURLY_THRESHOLD", min=0,
     help="Calls per hour per integration above which it is over the limit.")]
@@ -119,16 +126,40 @@ def _zone(tz: str | None):
     return zone(tz or local_zone_name())
 
 
-def _open(logs, tz, threshold: int, out):
-    """The query: the zone is checked before any log file is opened, and a
+@dataclass(frozen=True)
+class Source:
+    """Where the logs are and how their times were written."""
+
+    logs: list[str] | None = None
+    tz: str | None = None
+    input_tz: str | None = None
+    time_format: str | None = None
+
+
+def _open(source: Source, threshold: int, out):
+    """The query: the zones are checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches."""
     from .output.emit import TABLE
     from .output.progress import ReadProgress
     from .reports.model import Query
 
-    zone_info = _zone(tz)
+    zone_info = _zone(source.tz)
+    input_tz = _input_zone(source.input_tz)
     watched = stderr.is_terminal and out.fmt == TABLE
-    return Query.open(_log_specs(logs), zone_info, threshold, ReadProgress(stderr, watched))
+    return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
+                      source.time_format)
+
+
+def _input_zone(name: str | None):
+    from .errors import BadOption
+    from .timeaxis import zone
+
+    if not name:
+        return None
+    try:
+        return zone(name)
+    except BadOption as exc:
+        raise BadOption(str(exc), "--input-tz") from None
 
 
 def _day(query, date_text: str | None):
@@ -217,7 +248,8 @@ def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
 @app.command()
 def summary(
     ctx: typer.Context,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
@@ -236,7 +268,7 @@ def summary(
     out = _output(csv, json, output, raw, time_format)
 
     def report():
-        query = _open(logs, tz, threshold, out)
+        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
         day = _day(query, date)
         built = build(query, day)
         if fail_on_breach:
@@ -251,7 +283,8 @@ def activity(
     ctx: typer.Context,
     hour: Annotated[str, typer.Option("--hour", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")],
     vendor: Annotated[str, typer.Option("--vendor", help="Integration label as in the summary columns, or Unknown.")],
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
     json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
@@ -271,7 +304,7 @@ def activity(
     out = _output(csv, json, output, raw, time_format, limit)
 
     def report():
-        query = _open(logs, tz, threshold, out)
+        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
         given = parse_date(date) if date else None
         day, slot = resolve_hour(hour, given, query.tz, lambda: latest_day(query))
         return build(query, day, slot, vendor, max_threads)
@@ -282,7 +315,8 @@ def activity(
 @app.command()
 def totals(
     ctx: typer.Context,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
@@ -295,7 +329,7 @@ def totals(
     out = _output(csv, json, output, raw, time_format)
 
     def report():
-        query = _open(logs, tz, threshold, out)
+        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
         return build(query, _day(query, date))
 
     _run(ctx, report, out, Checks(strict))
@@ -304,7 +338,8 @@ def totals(
 @app.command()
 def days(
     ctx: typer.Context,
-    logs: LogsOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    logs: LogsOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     since: SinceOpt = None, until: UntilOpt = None,
     csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
     strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
@@ -321,7 +356,7 @@ def days(
     out = _output(csv, json, output, raw)
 
     def report():
-        query = _open(logs, tz, threshold, out)
+        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
         first = parse_date(since, "--since") if since else None
         last = parse_date(until, "--until") if until else None
         if first and last and first > last:
@@ -337,7 +372,8 @@ def days(
 @app.command()
 def limits(
     ctx: typer.Context,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None,
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
@@ -359,7 +395,7 @@ def limits(
     out = _output(csv, json, output, raw, time_format, limit, part.value)
 
     def report():
-        query = _open(logs, tz, threshold, out)
+        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
         return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))
 
     _run(ctx, report, out, Checks(strict, fail_on_breach))
@@ -367,7 +403,8 @@ def limits(
 
 @app.command()
 def browse(
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24,
 ) -> None:
     """Explore the reports in a full-screen terminal app.
@@ -381,7 +418,7 @@ def browse(
     from .timeaxis import parse_date
 
     try:
-        tz_info = _zone(tz)
+        tz_info, input_zone = _zone(tz), _input_zone(input_tz)
         day = parse_date(date) if date else None
     except BadOption as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from None
@@ -389,7 +426,8 @@ def browse(
     from .browse.app import BrowseApp
     from .browse.session import Session
 
-    BrowseApp(Session(_log_specs(logs), tz_info, threshold, time_format.value), day).run()
+    session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format)
+    BrowseApp(session, day).run()
 
 
 def _version(value: bool) -> None:

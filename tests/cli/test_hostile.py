@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from clirun import SAMPLES
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 
 from apihourly import reports
 from apihourly.cli import app
+from apihourly.errors import LogFormatError
 from apihourly.output.export import neutralise
 from apihourly.read.scan import LogSet
 from apihourly.reports import Query
@@ -74,6 +76,10 @@ def test_bad_rows_are_counted_and_do_not_change_the_report(tmp_path_factory, goo
     (folder / "mixed" / "a.csv").write_text(header + "".join(mixed))
     (folder / "clean" / "a.csv").write_text(header + "".join(clean))
     utc = zone("UTC")
+    if not clean and any(kind != "fields" for kind in bad):  # rows, but not one readable time
+        with pytest.raises(LogFormatError, match="no readable execution_start"):
+            reports.days(Query(LogSet.open([str(folder / "mixed")]), utc))
+        return
     with_bad = reports.days(Query(LogSet.open([str(folder / "mixed")]), utc))
     without = reports.days(Query(LogSet.open([str(folder / "clean")]), utc))
     skipped = sum(kind in SKIPPED for kind in bad)

@@ -21,6 +21,8 @@ class Session:
     tz: ZoneInfo
     threshold: int
     time_format: str = "24h"
+    input_tz: ZoneInfo | None = None  # where times without an offset were written (--input-tz)
+    time_pattern: str | None = None  # --input-time-format
     query: Query | None = None
     generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -37,6 +39,7 @@ class Session:
             return self.query if self.query is not None else self._open()
 
     def _open(self) -> Query:
-        self.query = Query.open(self.specs, self.tz, self.threshold)
+        self.query = Query.open(self.specs, self.tz, self.threshold, input_tz=self.input_tz,
+                                time_pattern=self.time_pattern)
         self.generation += 1
         return self.query

@@ -11,6 +11,17 @@ from .. import schema
 from .stats import SHOWN_POSITIONS, ScanStats
 
 
+@dataclass(frozen=True)
+class TimeRules:
+    """How to read times: where a value without an offset was written
+    (`input_tz`, else UTC for machine forms and `display_tz`, the report's
+    zone, for forms written for people), and an explicit strptime pattern."""
+
+    input_tz: object = None  # ZoneInfo
+    display_tz: object = None  # ZoneInfo
+    pattern: str | None = None
+
+
 @dataclass
 class Cursor:
     """Where a batch sits in its file, to name skipped rows by line (CSV,
@@ -51,7 +62,7 @@ def _record_number(k: int, rejected: list[int], first: int) -> int:
 
 
 def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: ScanStats, cursor: Cursor,
-              track_span: bool = False):
+              track_span: bool = False, rules: TimeRules = TimeRules()):
     """A table with int64 `ts` (UTC ns) and `fields`, only usable rows inside
     `window`. `columns` maps canonical fields to the batch's column names;
     with `track_span` the cursor learns the earliest and latest time read."""

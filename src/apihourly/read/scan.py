@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import schema
 from ..errors import LogFormatError
 from ..words import plural
-from .canonical import Cursor, canonical
+from .canonical import Cursor, TimeRules, canonical
 from .files import LogFile, find_log_files, may_overlap, open_log, read_problem, unraisable_into
 from .stats import ScanStats
 
@@ -50,11 +50,12 @@ class LogSet:
 
     files: list[LogFile]
     source: str = ""
+    rules: TimeRules = TimeRules()
     extents: dict[Path, Extent] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def open(cls, specs: list[str]) -> "LogSet":
-        return cls([open_log(p) for p in find_log_files(specs)], ", ".join(specs))
+    def open(cls, specs: list[str], rules: TimeRules = TimeRules()) -> "LogSet":
+        return cls([open_log(p) for p in find_log_files(specs)], ", ".join(specs), rules)
 
     def scan(self, fields: Iterable[str], window: tuple[int, int] | None = None,
              stats: ScanStats | None = None) -> Iterator:
@@ -99,7 +100,7 @@ class LogSet:
                 batches, names = fmt.batches(log, columns, window, cursor, stats)
                 for batch in batches:
                     seen += batch.num_rows
-                    table = canonical(batch, names, fields, window, stats, cursor, track_span=not fmt.STATISTICS)
+                    table = canonical(batch, names, fields, window, stats, cursor, not fmt.STATISTICS, self.rules)
                     if table.num_rows:
                         yield table
         except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:

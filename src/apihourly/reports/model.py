@@ -29,13 +29,17 @@ class Query:
 
     @classmethod
     def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
-             progress: Callable[..., None] | None = None) -> "Query":
+             progress: Callable[..., None] | None = None, input_tz: ZoneInfo | None = None,
+             time_pattern: str | None = None) -> "Query":
         """Find, check and open the log files named by `specs` (files,
-        folders, globs)."""
+        folders, globs). Times without an offset were written in `input_tz`;
+        without it, machine forms (ISO, epoch) in UTC and forms written for
+        people (11/16/2026 3:04 PM) in `tz`, as Autotask's export writes them."""
         from ..arrays import lean_memory_pool
+        from ..read.canonical import TimeRules
 
         lean_memory_pool()  # before pyarrow loads: see its docstring
-        return cls(LogSet.open(specs), tz, threshold, progress)
+        return cls(LogSet.open(specs, TimeRules(input_tz, tz, time_pattern)), tz, threshold, progress)
 
 
 @dataclass
