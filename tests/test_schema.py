@@ -67,3 +67,10 @@ def test_integration_name_is_the_vendor_in_a_file_without_a_vendor_column():
                                              "integration": "Integration Name"}
     custom = ["Execution Start", "CustomName"]  # another name for a custom integration stays one
     assert schema.match_columns(custom)[0] == {"execution_start": "Execution Start", "integration": "CustomName"}
+
+
+def test_a_whole_name_beats_a_last_key_and_two_last_keys_clash():
+    mapping, clashes = schema.match_columns(["ts", "response.time", "autotask.entity"])
+    assert mapping == {"execution_start": "ts", "entity": "autotask.entity"} and clashes == []
+    _, clashes = schema.match_columns(["ts", "http.method", "autotask.method"])
+    assert clashes == [("method", ["http.method", "autotask.method"])]

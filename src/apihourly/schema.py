@@ -72,28 +72,34 @@ def accepted_names(field: str) -> tuple[str, ...]:
     return (field, *ALIASES[field])
 
 
-def field_of(name: str) -> str | None:
-    """The canonical field a column name means, if any: by the whole name,
-    else (for a nested name such as 'autotask.entity') by its last key."""
+def field_of(name: str) -> tuple[str | None, bool]:
+    """The canonical field a column name means, if any, and whether by the
+    whole name (True) or, for a nested name such as 'autotask.entity', by
+    its last key (False)."""
     field = _LOOKUP.get(normalise_header(name))
-    if field is None and "." in name:
-        field = _LOOKUP.get(normalise_header(name.rsplit(".", 1)[1]))
-    return field
+    if field is not None:
+        return field, True
+    if "." in name:
+        return _LOOKUP.get(normalise_header(name.rsplit(".", 1)[1])), False
+    return None, False
 
 
 def match_columns(names: list[str]) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
     """Map canonical field -> the file's column name.
 
-    Returns the mapping and a list of (field, [columns]) for fields that more
-    than one column claims, which the caller reports as an error.
+    A whole-name match beats matches by last key (`ts` is the time, not
+    `response.time`). Returns the mapping and a list of (field, [columns])
+    for fields that more than one column claims equally, which the caller
+    reports as an error.
     """
-    claims: dict[str, list[str]] = {}
+    claims: dict[str, dict[bool, list[str]]] = {}
     for name in names:
-        field = field_of(name)
+        field, whole = field_of(name)
         if field:
-            claims.setdefault(field, []).append(name)
-    mapping = {field: cols[0] for field, cols in claims.items()}
-    clashes = [(field, cols) for field, cols in claims.items() if len(cols) > 1]
+            claims.setdefault(field, {}).setdefault(whole, []).append(name)
+    best = {field: by.get(True) or by[False] for field, by in claims.items()}
+    mapping = {field: cols[0] for field, cols in best.items()}
+    clashes = [(field, cols) for field, cols in best.items() if len(cols) > 1]
     integration = mapping.get("integration")
     if "vendor" not in mapping and integration and normalise_header(integration) == normalise_header(INTEGRATION_NAME):
         mapping["vendor"] = mapping.pop("integration")

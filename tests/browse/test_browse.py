@@ -339,7 +339,8 @@ def test_missing_logs_and_skipped_rows_are_shown_in_the_app(tmp_path, logdir):
             await pilot.pause(0.01)
         assert status(dates).splitlines() == [
             f"error: {tmp_path / 'nowhere'}: no such file or folder",
-            "hint: point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz or .parquet logs"]
+            "hint: point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz, .parquet, .jsonl "
+            "or .jsonl.gz logs"]
         assert app.is_running
 
     drive(tmp_path / "nowhere", no_logs)

@@ -22,29 +22,32 @@ def test_partition_dates_that_cannot_overlap_are_skipped(tmp_path):
 
 
 def test_formats_are_known_by_their_suffix_in_any_case(tmp_path):
-    assert [formats.format_of(tmp_path / name).name for name in ("a.csv", "b.CSV.GZ", "c.parquet", "d.PQ")] == \
-           ["csv", "csv", "parquet", "parquet"]
+    names = ("a.csv", "b.CSV.GZ", "c.parquet", "d.PQ", "e.jsonl", "f.ndjson.gz")
+    assert [formats.format_of(tmp_path / name).name for name in names] == \
+           ["csv", "csv", "parquet", "parquet", "jsonl", "jsonl"]
     assert formats.format_of(tmp_path / "notes.txt") is None
     assert formats.format_of(tmp_path / "a.csv.bak") is None
 
 
 def test_messages_name_the_suffixes_the_registry_advertises():
-    assert formats.suffix_names(" or ") == ".csv, .csv.gz or .parquet"
-    assert no_logs_hint() == "point --logs (or APIHOURLY_LOGS) at a file, folder or glob of .csv, .csv.gz or .parquet logs"
+    assert formats.suffix_names(" or ") == ".csv, .csv.gz, .parquet, .jsonl or .jsonl.gz"
+    assert no_logs_hint() == ("point --logs (or APIHOURLY_LOGS) at a file, folder or glob of "
+                              ".csv, .csv.gz, .parquet, .jsonl or .jsonl.gz logs")
 
 
 def test_a_format_added_to_the_registry_is_found_and_named(tmp_path, monkeypatch):
     """What adding a format takes besides its module: one registry entry;
     discovery and messages follow."""
-    jsonl = formats.Format("jsonl", (".jsonl",), (".ndjson",))
-    monkeypatch.setattr(formats, "REGISTRY", (*formats.REGISTRY, jsonl))
-    (tmp_path / "a.ndjson").write_text("{}\n")
+    w3c = formats.Format("w3c", (".w3c",), (".iislog",))
+    monkeypatch.setattr(formats, "REGISTRY", (*formats.REGISTRY, w3c))
+    (tmp_path / "a.iislog").write_text("#Fields: date time\n")
     (tmp_path / "b.txt").write_text("x\n")
-    assert formats.format_of(tmp_path / "a.ndjson") is jsonl
-    assert find_log_files([str(tmp_path)]) == [tmp_path / "a.ndjson"]
-    assert formats.suffix_names(" or ") == ".csv, .csv.gz, .parquet or .jsonl"
+    assert formats.format_of(tmp_path / "a.iislog") is w3c
+    assert find_log_files([str(tmp_path)]) == [tmp_path / "a.iislog"]
+    assert formats.suffix_names(" or ") == ".csv, .csv.gz, .parquet, .jsonl, .jsonl.gz or .w3c"
     (tmp_path / "empty").mkdir()
-    with pytest.raises(NoLogsFound, match=r"no log files \(.csv, .csv.gz, .parquet, .jsonl\) in this folder"):
+    with pytest.raises(NoLogsFound, match=r"no log files \(.csv, .csv.gz, .parquet, .jsonl, .jsonl.gz, .w3c\) "
+                                          "in this folder"):
         find_log_files([str(tmp_path / "empty")])
 
 

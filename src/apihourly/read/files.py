@@ -84,8 +84,8 @@ def open_log(path: Path) -> LogFile:
     if entry is None:
         raise LogFormatError(path, f"not a log file; expected {formats.suffix_names(' or ')}")
     fmt = entry.reader
-    head, tail = _read_ends(path)
-    problem = "empty file; expected a header row and one call per row" if not head else fmt.sniff(head, tail)
+    head, tail = _read_ends(path, entry.label)
+    problem = f"empty file; expected {entry.content}" if not head else fmt.sniff(head, tail)
     if problem:
         raise LogFormatError(path, problem)
     refused: list[BaseException] = []
@@ -117,7 +117,7 @@ def match_header(path: Path, names: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _read_ends(path: Path) -> tuple[bytes, bytes]:
+def _read_ends(path: Path, label: str) -> tuple[bytes, bytes]:
     """The first 4 KB of the content (decompressed for a .gz name) and the
     file's last 4 bytes, with clear errors for files that cannot be read."""
     import gzip
@@ -137,7 +137,7 @@ def _read_ends(path: Path) -> tuple[bytes, bytes]:
     except PermissionError:
         raise LogFormatError(path, denied) from None
     except (OSError, EOFError, zlib.error) as exc:
-        raise LogFormatError(path, f"cannot be read: {first_line(exc)}; is it really gzipped CSV?") from None
+        raise LogFormatError(path, f"cannot be read: {first_line(exc)}; is it really gzipped {label}?") from None
     return head, tail
 
 

@@ -32,6 +32,8 @@ class Format:
     name: str  # and the name of its module in this package
     suffixes: tuple[str, ...]  # endings named in messages
     also_accepted: tuple[str, ...] = ()  # endings read but not advertised
+    label: str = ""  # the format's name for people, in messages
+    content: str = ""  # what a file of it holds, for the message about an empty one
 
     @property
     def reader(self):
@@ -40,8 +42,10 @@ class Format:
 
 
 REGISTRY = (
-    Format("csv", (".csv", ".csv.gz")),
-    Format("parquet", (".parquet",), (".pq",)),
+    Format("csv", (".csv", ".csv.gz"), label="CSV", content="a header row and one call per row"),
+    Format("parquet", (".parquet",), (".pq",), label="Parquet", content="a Parquet file of calls"),
+    Format("jsonl", (".jsonl", ".jsonl.gz"), (".ndjson", ".ndjson.gz"), label="JSON Lines",
+           content="one JSON object per call, a line each"),
 )
 
 
