@@ -46,6 +46,17 @@ def int_values(array, null_as: int = 0):
     return values
 
 
+def int64_array(values, valid=None):
+    """A NumPy int64 array as an Arrow int64 array, null where `valid` is False."""
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    bitmap = None if valid is None else pa.py_buffer(np.packbits(np.asarray(valid, dtype=bool), bitorder="little"))
+    nulls = -1 if valid is not None else 0
+    return pa.Array.from_buffers(pa.int64(), len(values), [bitmap, pa.py_buffer(values)], null_count=nulls)
+
+
 def bool_array(mask):
     """A NumPy boolean mask as an Arrow boolean array (bit-packed)."""
     import numpy as np

@@ -196,6 +196,67 @@ def _offset_at(ns: int, tz: ZoneInfo) -> int:
     return int(from_ns(ns, tz).utcoffset().total_seconds())
 
 
+# Wall-clock times to UTC --------------------------------------------------------
+
+def local_to_utc(wall_ns, tz: ZoneInfo):
+    """(first, second, exists) numpy arrays for wall-clock times in `tz`,
+    given as int64 nanoseconds of the wall time read as if it were UTC.
+
+    `first` is the UTC instant (ns) of the wall time's earlier occurrence,
+    `second` of its later one: the same instant, except in the hour repeated
+    when clocks fall back. Where `exists` is False clocks skipped the wall
+    time (spring forward) and first and second are 0. Like _offsets_s, the
+    zone is asked once per quarter hour of wall time the values fall in, and
+    per value only in a quarter hour whose start and the next one's start
+    disagree (a change within it, or at its very end).
+    """
+    import numpy as np
+
+    wall = np.asarray(wall_ns, dtype=np.int64)
+    quarters, index = np.unique(wall // _QUARTER_NS, return_inverse=True)
+    index = index.reshape(-1)
+    probes = np.union1d(quarters, quarters + 1)  # a quarter's end is the next one's start
+    table = _wall_offsets_each(probes * _QUARTER_NS, tz)
+    starts = table[np.searchsorted(probes, quarters)]
+    nexts = table[np.searchsorted(probes, quarters + 1)]
+    found = starts[index]
+    for k in np.flatnonzero((starts != nexts).any(axis=1)):
+        where = np.flatnonzero(index == k)
+        found[where] = _wall_offsets_each(wall[where], tz)
+    exists = found[:, 2].astype(bool)
+    first = np.where(exists, wall - found[:, 0] * NS, 0)
+    second = np.where(exists, wall - found[:, 1] * NS, 0)
+    return first, second, exists
+
+
+def _wall_offsets_each(wall_ns, tz: ZoneInfo):
+    """An (n, 3) int64 array of _wall_offsets for each wall time."""
+    import numpy as np
+
+    rows = [_wall_offsets(int(ns), tz) for ns in wall_ns]
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+@lru_cache(maxsize=1 << 16)  # batches of one day ask about the same quarter hours
+def _wall_offsets(wall_ns: int, tz: ZoneInfo) -> tuple[int, int, int]:
+    """(UTC offset in seconds of the wall time's earlier occurrence, of its
+    later one, 1), or (0, 0, 0) when clocks skip it. zoneinfo offers an
+    offset for fold=0 and fold=1 (PEP 495) even in a gap, so each one is
+    kept only if the instant it gives reads back as the same wall time."""
+    wall = _EPOCH.replace(tzinfo=None) + timedelta(microseconds=wall_ns // 1_000)
+    both = {wall.replace(tzinfo=tz, fold=fold).utcoffset() for fold in (0, 1)}
+    if len(both) == 1:  # the same offset for both folds: neither a gap nor a repeat
+        seconds = int(both.pop().total_seconds())
+        return seconds, seconds, 1
+    offsets = []
+    for offset in both:
+        if (wall - offset).replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None) == wall:
+            offsets.append(int(offset.total_seconds()))
+    if not offsets:
+        return 0, 0, 0
+    return max(offsets), min(offsets), 1  # the larger offset is the earlier instant
+
+
 def _offset_text(seconds: int) -> str:
     sign, seconds = ("+" if seconds >= 0 else "-"), abs(seconds)
     text = f"{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"

@@ -256,7 +256,12 @@ def _counted(reasons: dict) -> str:
 
 def messages(report: Report) -> list[tuple[str, str]]:
     """What to tell the user after the report, as (kind, text): notes about
-    the report and the files, then a warning per file with skipped rows."""
-    return ([("note", note) for note in report.notes]
-            + [("note", f"{name}: {notice}") for name, notice in report.stats.notices.items()]
-            + [("warning", warning) for warning in read_warnings(report.stats)])
+    the report, then per file how its values were read, then a warning per
+    file with rows skipped or values left empty."""
+    stats = report.stats
+    notes = [("note", note) for note in report.notes]
+    for name in dict.fromkeys([*stats.notices, *stats.tallies]):
+        notes += [("note", f"{name}: {notice}") for notice in stats.notices.get(name, [])]
+        notes += [("note", f"{name}: {plural(count, noun)} {what}")
+                  for (noun, what), count in stats.tallies.get(name, {}).items()]
+    return notes + [("warning", warning) for warning in read_warnings(stats)]

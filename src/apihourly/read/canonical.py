@@ -35,6 +35,8 @@ class Cursor:
     span: tuple[int, int] | None = None  # earliest and latest time read inside the window
     timed: int = 0  # records with a readable execution_start
     first_time: str | None = None  # the first execution_start value as written, for messages
+    form: object = None  # how the file writes its times (parse.TimeForm), from its first values
+    order: "Order" = field(default_factory=lambda: Order())  # where the file's local times have got to
 
     def widen(self, ts, placed) -> None:
         import pyarrow.compute as pc
@@ -48,6 +50,18 @@ class Cursor:
         if self.unit == "rows":
             return [self.first + self.before + int(i) for i in indexes]
         return [_record_number(self.before + int(i), self.rejected, self.first) for i in indexes]
+
+
+@dataclass
+class Order:
+    """The file's local times so far, to tell the two passes through the
+    hour repeated when clocks fall back: in a file in time order, a step
+    back into that hour starts the second pass."""
+
+    last_wall: int | None = None  # the wall time of the previous local time
+    last_repeated: bool = False  # the previous local time was in a repeated hour
+    changes: int = 0  # steps back within the repeated hour the previous time is in
+    disordered: bool = False  # a step back anywhere else: not in time order
 
 
 def _record_number(k: int, rejected: list[int], first: int) -> int:
@@ -71,14 +85,17 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
 
     from ..arrays import int64_scalar, text_scalar
     from .numbers import whole_counts
-    from .parse import to_utc_ns
 
     n = batch.num_rows
     raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
-    ts = to_utc_ns(raw[schema.TIMESTAMP])
+    times = _placed_times(raw[schema.TIMESTAMP], cursor, rules, stats)
+    ts = times.ts
     good = pc.is_valid(ts)
-    _remember_times(raw[schema.TIMESTAMP], good, cursor)
-    _skip_where(pc.invert(good), "unparseable execution_start", stats, cursor)
+    _remember_times(raw[schema.TIMESTAMP], times.parsed, cursor)
+    _skip_where(pc.invert(times.parsed), "unparseable execution_start", stats, cursor)
+    if times.skipped is not None:
+        _skip_where(times.skipped, f"local times that do not exist in {times.zone.key} (clocks skip them)",
+                    stats, cursor)
     if window is not None:
         # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
         lo, hi = int64_scalar(window[0]), int64_scalar(window[1])
@@ -87,8 +104,9 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
         cursor.widen(ts, good)
     for f in schema.INT_FIELDS:
         if f in raw:
-            raw[f], bad = whole_counts(raw[f])
+            raw[f], bad = whole_counts(raw[f], dot_groups=_day_first(cursor))
             _note_emptied(pc.and_(good, bad), f, stats, cursor)
+    times.tally(good, stats, cursor.path)
     cursor.before += n
     if schema.VERDICT in raw:  # the file has Autotask's verdict: an empty cell is "not marked"
         raw[schema.VERDICT] = pc.fill_null(raw[schema.VERDICT].cast(pa.string()), text_scalar(""))
@@ -98,6 +116,130 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     table = pa.table(out).filter(good)
     stats.rows += table.num_rows
     return table
+
+
+@dataclass
+class Placed:
+    """A batch's times in UTC (null where unreadable or skipped by the
+    clocks), and which rule placed which: `zoned` values were local times
+    of `zone`, `utc` values had no offset and were read as UTC, `guessed`
+    were in a repeated hour of an out-of-order file (first occurrence taken)."""
+
+    ts: object
+    parsed: object  # Arrow bool: the value could be read
+    zone: object = None
+    skipped: object = None  # Arrow bool: a local time clocks skip
+    zoned: object = None  # NumPy bool masks, or None
+    utc: object = None
+    guessed: object = None
+
+    def tally(self, counted, stats: ScanStats, path: Path) -> None:
+        """Say, for the rows counted, which rule placed how many times."""
+        if self.zoned is None and self.utc is None:
+            return
+        keep = _numpy_mask(counted)
+        if self.zoned is not None:
+            stats.tally(path, "local time", f"read as {self.zone.key} (--input-tz to change)",
+                        int((self.zoned & keep).sum()))
+            stats.tally(path, "repeated local time", f"of a fall-back hour in {self.zone.key} read as its first "
+                        "occurrence: the file is not in time order", int((self.guessed & keep).sum()))
+        if self.utc is not None:
+            stats.tally(path, "time", "without an offset read as UTC (--input-tz to change)",
+                        int((self.utc & keep).sum()))
+
+
+def _placed_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats) -> Placed:
+    """The batch's execution_start as UTC nanoseconds, in the form the file
+    writes its times (found from its first values), values without an offset
+    placed in the zone the rules give."""
+    import pyarrow.compute as pc
+
+    from .times import TimeForm, detect_time_form, parse_times
+
+    if cursor.form is None and raw.null_count < len(raw):
+        cursor.form, note = detect_time_form(raw, rules.pattern)
+        if note:
+            stats.note(cursor.path, note)
+    form = cursor.form or TimeForm("iso")  # no value yet: nothing to parse either
+    ns, naive = parse_times(raw, form)
+    parsed = pc.is_valid(ns)
+    if not pc.any(naive).as_py():  # offsets or epochs throughout: already UTC
+        return Placed(ns, parsed)
+    zone = rules.input_tz or (rules.display_tz if form.local else None)
+    if zone is None:
+        return Placed(ns, parsed, utc=_numpy_mask(naive))
+    return _zoned(ns, parsed, _numpy_mask(naive), zone, cursor)
+
+
+def _zoned(ns, parsed, naive, zone, cursor: Cursor) -> Placed:
+    """Place the naive times (wall clock read as UTC) in `zone`."""
+    import numpy as np
+
+    from ..arrays import bool_array, int64_array, int_values
+    from ..timeaxis import local_to_utc
+
+    values = int_values(ns)
+    wall = values[naive]
+    first, second, exists = local_to_utc(wall, zone)
+    later, guessed = _occurrences(wall, first != second, cursor.order)
+    values[naive] = np.where(later, second, first)
+    skipped = np.zeros(len(values), dtype=bool)
+    skipped[np.flatnonzero(naive)[~exists]] = True
+    valid = _numpy_mask(parsed) & ~skipped
+    zoned = naive & ~skipped
+    guessed_rows = np.zeros(len(values), dtype=bool)
+    guessed_rows[np.flatnonzero(naive)[guessed]] = True
+    return Placed(int64_array(values, valid), parsed, zone, bool_array(skipped), zoned, guessed=guessed_rows)
+
+
+def _occurrences(wall, repeated, order: Order):
+    """For local times in file order, (take the later occurrence, guessed).
+
+    In a file in time order the only step back in wall time is the one from
+    the end of a repeated hour's first pass to the start of its second;
+    times after it, while they stay in that hour, are its second pass. Any
+    other step back (into the hour from outside it, or a second one within
+    it) means the file is not in time order: from there on repeated times
+    take their first occurrence, a guess the caller counts.
+    """
+    import numpy as np
+
+    if not len(wall):
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    before = np.concatenate(([wall[0] if order.last_wall is None else order.last_wall], wall[:-1]))
+    was_repeated = np.concatenate(([order.last_repeated], repeated[:-1]))
+    back = wall < before
+    change = back & repeated & was_repeated
+    changes = _changes_in_run(change, repeated & ~was_repeated, order.changes)
+    stray = (back & ~(repeated & was_repeated)) | (change & (changes > 1))
+    disordered = np.logical_or.accumulate(stray) | order.disordered
+    second_pass = repeated & (changes >= 1)
+    order.last_wall, order.last_repeated = int(wall[-1]), bool(repeated[-1])
+    order.changes, order.disordered = int(changes[-1]) if repeated[-1] else 0, bool(disordered[-1])
+    return second_pass & ~disordered, repeated & disordered
+
+
+def _changes_in_run(change, run_start, carried: int):
+    """Per row, the steps back since its run of repeated times began; rows
+    before the batch's first run start continue the run before (`carried`)."""
+    import numpy as np
+
+    total = np.cumsum(change)
+    base = np.maximum.accumulate(np.where(run_start, total - change, -1))
+    return np.where(base >= 0, total - base, total + carried)
+
+
+def _numpy_mask(mask):
+    """An Arrow boolean array as NumPy, null as False."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.and_kleene(mask, pc.is_valid(mask)).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _day_first(cursor: Cursor) -> bool:
+    """In a day-first file a dot groups thousands (1.234), as the comma does elsewhere."""
+    return cursor.form is not None and cursor.form.name == "day_first"
 
 
 def _remember_times(raw, good, cursor: Cursor) -> None:
@@ -115,12 +257,12 @@ def _remember_times(raw, good, cursor: Cursor) -> None:
 
 
 def _decoded(column, stats: ScanStats, cursor: Cursor):
-    from .parse import decode_text
+    from .text import decode_text
 
     text, legacy = decode_text(column)
     if legacy:
-        stats.notices[str(cursor.path)] = (
-            "some text is not UTF-8 and was read as Windows-1252; re-save the file as UTF-8 if that looks wrong")
+        stats.note(cursor.path, "some text is not UTF-8 and was read as Windows-1252; "
+                                "re-save the file as UTF-8 if that looks wrong")
     return text
 
 

@@ -19,8 +19,6 @@ def whole_counts(column, dot_groups: bool = False):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .parse import blank_to_null, whole_numbers
-
     try:  # nearly always every value is an integer: one cast, then only the sign to check
         present = column.cast(pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -40,3 +38,34 @@ def _ungrouped(column, dot_groups: bool):
     text = pc.utf8_trim(column, characters=" \t\u00a0\u202f")
     grouped = pc.fill_null(pc.match_substring_regex(text, _GROUPED_WITH_DOTS if dot_groups else _GROUPED), False)
     return pc.if_else(grouped, pc.replace_substring_regex(text, r"\D", ""), text)
+
+
+def whole_numbers(column):
+    """int64 counts; null where a value is missing, negative or not a whole number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_integer(column.type):
+        from ..arrays import int64_scalar  # a Python 0 would make pyarrow import pandas
+
+        column = column.cast(pa.int64())
+        return pc.if_else(pc.less(column, int64_scalar(0)), pa.nulls(len(column), pa.int64()), column)
+    if pa.types.is_floating(column.type):
+        whole = pc.and_(pc.equal(pc.floor(column), column), pc.greater_equal(column, 0))
+        return pc.if_else(whole, column.cast(pa.int64(), safe=False), pa.nulls(len(column), pa.int64()))
+    text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    digits = pc.fill_null(pc.match_substring_regex(text, r"^\d{1,18}$"), False)
+    return pc.if_else(digits, pc.if_else(digits, text, "0").cast(pa.int64()), pa.nulls(len(column), pa.int64()))
+
+
+def blank_to_null(column):
+    """Text that is empty or only spaces becomes null; other types pass through."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return column
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.equal(trimmed, ""), pa.nulls(len(column), column.type), column)

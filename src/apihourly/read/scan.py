@@ -13,10 +13,16 @@ from .. import schema
 from ..errors import LogFormatError
 from ..words import plural
 from .canonical import Cursor, TimeRules, canonical
-from .files import LogFile, find_log_files, may_overlap, open_log, read_problem, unraisable_into
+from .files import (
+    LogFile,
+    find_log_files,
+    may_overlap,
+    open_log,
+    read_problem,
+    unraisable_into,
+)
 from .stats import ScanStats
-
-ACCEPTED_TIME_FORMS = "ISO 8601 such as 2026-11-16T15:04:12Z"
+from .times import ACCEPTED_FORMS
 
 
 @dataclass
@@ -106,7 +112,7 @@ class LogSet:
         except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:
             raise LogFormatError(log.path, read_problem(fmt, exc, refused)) from None
         if not seen and not cursor.rejected and window is None:
-            stats.notices.setdefault(str(log.path), "no calls in this file (header only)")
+            stats.note(log.path, "no calls in this file (header only)")
         if cursor.before and not cursor.timed:
             raise LogFormatError(log.path, _nothing_readable(cursor))
         if not fmt.STATISTICS:
@@ -119,7 +125,7 @@ def _nothing_readable(cursor: Cursor) -> str:
     rows = plural(cursor.before, "row")
     first = f"first value {cursor.first_time!r}" if cursor.first_time is not None else "every value is empty"
     return (f"no readable execution_start in {rows}; {first} "
-            f"(accepted forms: {ACCEPTED_TIME_FORMS}; see --input-time-format)")
+            f"(accepted forms: {ACCEPTED_FORMS}; see --input-time-format)")
 
 
 def _max_ts(tables) -> int | None:

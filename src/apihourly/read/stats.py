@@ -33,7 +33,8 @@ class ScanStats:
     rows: int = 0  # counted: usable rows inside the window
     skipped: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> reason -> Skip
     emptied: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> field -> values left empty
-    notices: dict[str, str] = field(default_factory=dict)  # file -> something worth saying
+    notices: dict[str, list[str]] = field(default_factory=dict)  # file -> things worth saying
+    tallies: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # file -> (noun, what) -> count
 
     @property
     def skipped_rows(self) -> int:
@@ -52,6 +53,18 @@ class ScanStats:
     def empty(self, path: Path, field: str, positions: list[int], count: int, unit: str = "lines") -> None:
         """Values of an optional field that could not be read: their calls count, without them."""
         self.emptied.setdefault(str(path), {}).setdefault(field, Skip(unit=unit)).add(positions, count)
+
+    def note(self, path: Path, text: str) -> None:
+        """Something worth saying about a file, said once."""
+        said = self.notices.setdefault(str(path), [])
+        if text not in said:
+            said.append(text)
+
+    def tally(self, path: Path, noun: str, what: str, count: int) -> None:
+        """Values of a file read by a rule worth saying: '579 local times read as ...'."""
+        if count:
+            counts = self.tallies.setdefault(str(path), {})
+            counts[(noun, what)] = counts.get((noun, what), 0) + count
 
     def skips_of(self, path: Path) -> dict[str, Skip]:
         """This file's skipped rows: a row is skipped only when its time is
