@@ -65,3 +65,14 @@ def test_help_imports_neither_textual_nor_pandas_nor_pyarrow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stderr.strip().splitlines()[-1] == "[]"
     assert "browse" in result.stdout
+
+
+def test_skipped_rows_and_empty_values_do_not_import_pandas(logdir):
+    (logdir / "a.csv").write_text("execution_start,vendor,return_count\n2026-11-15T10:00:00Z,V,1\n"
+                                  "yesterday,V,1\n2026-11-15T10:05:00Z,V,-3\n")
+    code = ("import sys; from apihourly.cli import main\n"
+            f"sys.argv = ['apihourly', 'summary', '--logs', {str(logdir)!r}, '--tz', 'UTC', '--csv']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('pandas' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "1 row skipped" in done.stderr and "1 unreadable return_count left empty" in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"

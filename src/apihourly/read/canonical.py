@@ -283,7 +283,10 @@ def _note_emptied(mask, field: str, stats: ScanStats, cursor: Cursor) -> None:
 def _where(mask, cursor: Cursor) -> tuple[int, list[int]]:
     import pyarrow.compute as pc
 
+    from ..arrays import int_values
+
     count = pc.sum(mask).as_py() or 0
     if not count:
         return 0, []
-    return count, cursor.positions(pc.indices_nonzero(mask).to_numpy()[:SHOWN_POSITIONS])
+    # Through buffers: Arrow's to_numpy() here would import pandas.
+    return count, cursor.positions(int_values(pc.indices_nonzero(mask))[:SHOWN_POSITIONS])
