@@ -462,11 +462,16 @@ def _timestamp_times(column, form):
     """Arrow timestamps in any unit: naive unless they carry a zone."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if not pa.types.is_timestamp(column.type):
         return _nothing(len(column))
-    ns, ok = _scaled(_ints(column.cast(pa.int64())), _mask(column.is_valid()), column.type.unit)
-    return _arrow_times(ns, ok, ok if column.type.tz is None else np.zeros(len(ok), bool))
+    try:  # the usual case: one cast to nanoseconds (dropping the zone keeps the instants)
+        ns = column.cast(pa.timestamp(column.type.unit)).cast(pa.timestamp("ns")).cast(pa.int64())
+    except pa.ArrowInvalid:  # a value beyond the int64 nanosecond range: read it from its parts
+        ns, ok = _scaled(_ints(column.cast(pa.int64())), _mask(column.is_valid()), column.type.unit)
+        return _arrow_times(ns, ok, ok if column.type.tz is None else np.zeros(len(ok), bool))
+    return ns, pc.is_valid(ns) if column.type.tz is None else _constant(False, len(ns))
 
 
 _READERS = {"iso": _iso_times, "month_first": _display_times, "day_first": _display_times,
