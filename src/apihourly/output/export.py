@@ -59,9 +59,14 @@ def csv_line(values) -> str:
     return ",".join(_csv_field(v) for v in values) + "\n"
 
 
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
 def _csv_field(value: object) -> str:
     text = str(value)
-    if any(c in text for c in ',"\r\n'):
+    # One regex search: a generator of four `in` tests was a third of the
+    # time `activity --csv` took to write a 56k-call hour.
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
