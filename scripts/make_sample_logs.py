@@ -1,5 +1,5 @@
-"""Write the sample logs in sample_logs/: seven days of API calls from a small
-MSP's integrations, deterministic (fixed seed), in all three formats.
+"""Write the sample logs in sample_logs/: nine days of API calls from a small
+MSP's integrations, deterministic (fixed seed), in every form apihourly reads.
 
     python scripts/make_sample_logs.py [OUTPUT_DIR]
 
@@ -9,7 +9,15 @@ What is in them, so a new user knows what to look for:
 - on 2026-11-16, Datto RMM goes over the 10,000 calls/hour limit at 15:00 UTC
   after approaching it at 14:00 UTC; Liongard approaches it on 2026-11-14;
 - 11-10 and 11-11 are CSV with Autotask's display headers, 11-12 and 11-13
-  gzipped CSV with canonical headers and -05:00 offsets, the rest Parquet.
+  gzipped CSV with canonical headers and -05:00 offsets, 11-14 to 11-16 Parquet;
+- 11-08 is a middleware proxy's log: gzipped JSON Lines, nested objects, epoch
+  milliseconds;
+- 11-09 is what Autotask's own Activity table exports ("API Activity
+  Detail.csv"): its column names, Integration Name holding the vendor,
+  month-first local times of the instance (America/New_York) without an
+  offset, durations written with thousands separators, and Autotask's
+  Threshold Exceeded verdict (Thread Count) on a burst of Datto RMM calls at
+  3 PM, four or more at once on Tickets.
 IP addresses are from the documentation ranges of RFC 5737.
 """
 
@@ -18,10 +26,12 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import random
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 SEED = 20261116
 FIRST_DAY = datetime(2026, 11, 10, tzinfo=timezone.utc)
@@ -112,6 +122,67 @@ def write_parquet(path: Path, rows: list[dict]) -> None:
     pq.write_table(table, path, row_group_size=8_192, compression="zstd")
 
 
+# Autotask's Activity table, as its CSV export writes it: its columns, in its order.
+EXPORT = ["Method", "Entity", "Request Return Count", "Integration Name", "Resource / API User",
+          "Execution Start", "Execution Time (ms)", "Threshold Exceeded", "Client IP Address"]
+INSTANCE_TZ = ZoneInfo("America/New_York")
+
+
+def local_day_calls(rng: random.Random, day: datetime) -> list[dict]:
+    """The calls of a local day of the instance's zone (an export covers one)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=INSTANCE_TZ).astimezone(timezone.utc)
+    rows = []
+    for hour in range(24):
+        moment = start + timedelta(hours=hour)
+        for name, spec in SOURCES.items():
+            rows += calls_for_hour(rng, moment, name, int(spec[-1](moment.hour) * rng.uniform(0.8, 1.2)))
+    return rows
+
+
+def thread_burst(rng: random.Random, start: datetime, n: int) -> list[dict]:
+    """n Datto RMM calls on Tickets within a tenth of a second, each lasting
+    about a second: from the fourth on, Autotask's thread limit marks them."""
+    rows = calls_for_hour(rng, start, "rmm", n)
+    for i, row in enumerate(rows):
+        row.update(execution_start=start + timedelta(milliseconds=10 * i), entity="Tickets", method="query",
+                   execution_ms=1_000 + rng.randrange(400), verdict="Thread Count" if i >= 3 else "")
+    return rows
+
+
+def us_local(moment: datetime) -> str:
+    """11/9/2026 3:04:12 PM: how Autotask's export writes a time, in the instance's zone."""
+    local = moment.astimezone(INSTANCE_TZ)
+    hour = local.hour % 12 or 12
+    return f"{local.month}/{local.day}/{local.year} {hour}:{local:%M:%S} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def write_export(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT)
+        for row in sorted(rows, key=lambda r: r["execution_start"]):
+            writer.writerow([row["method"], row["entity"], row["return_count"],
+                             row["vendor"] or row["integration"], row["api_user"], us_local(row["execution_start"]),
+                             f"{row['execution_ms']:,}", row.get("verdict", ""), row["client_ip"]])
+
+
+def proxy_line(row: dict) -> dict:
+    """One line of a middleware proxy's log: nested, epoch milliseconds, keys
+    only where the call has a value."""
+    autotask = {"entity": row["entity"], "vendor": row["vendor"], "customName": row["integration"],
+                "apiIntegrationCode": row["tracking_id"], "apiUser": row["api_user"],
+                "returnCount": row["return_count"]}
+    return {"ts": int(row["execution_start"].timestamp() * 1000), "http": {"method": row["method"], "status": 200},
+            "autotask": {k: v for k, v in autotask.items() if v != ""}, "duration_ms": row["execution_ms"],
+            "client": {"ip": row["client_ip"]}}
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    with gzip.GzipFile(path, "wb", mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as handle:
+        for row in rows:
+            handle.write(json.dumps(proxy_line(row), separators=(",", ":")) + "\n")
+
+
 def main(out: Path) -> None:
     rng = random.Random(SEED)
     out.mkdir(parents=True, exist_ok=True)
@@ -125,6 +196,14 @@ def main(out: Path) -> None:
         else:
             write_parquet(out / f"{stem}.parquet", rows)
         print(f"{stem}: {len(rows):,} calls", file=sys.stderr)
+    # Days in the other forms, from a second seed so the days above stay byte for byte as they were.
+    rng = random.Random(SEED + 1)
+    proxy = day_calls(rng, -2)
+    write_jsonl(out / "2026-11-08.jsonl.gz", proxy)
+    export = local_day_calls(rng, FIRST_DAY - timedelta(days=1))
+    export += thread_burst(rng, datetime(2026, 11, 9, 15, 0, 7, tzinfo=INSTANCE_TZ).astimezone(timezone.utc), 6)
+    write_export(out / "API Activity Detail.csv", export)
+    print(f"2026-11-08: {len(proxy):,} calls; 2026-11-09 (New York): {len(export):,} calls", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ class Cursor:
     span: tuple[int, int] | None = None  # earliest and latest time read inside the window
     timed: int = 0  # records with a readable execution_start
     first_time: str | None = None  # the first execution_start value as written, for messages
-    form: object = None  # how the file writes its times (parse.TimeForm), from its first values
+    form: object = None  # how the file writes its times (times.TimeForm), from its first values
+    form_note: str | None = None  # what to say about that form, if the file's calls are counted
+    counted: int = 0  # this file's calls inside the window
     order: "Order" = field(default_factory=lambda: Order())  # where the file's local times have got to
 
     def widen(self, ts, placed) -> None:
@@ -88,7 +90,7 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
 
     n = batch.num_rows
     raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
-    times = _placed_times(raw[schema.TIMESTAMP], cursor, rules, stats)
+    times = _placed_times(raw[schema.TIMESTAMP], cursor, rules)
     ts = times.ts
     good = pc.is_valid(ts)
     _remember_times(raw[schema.TIMESTAMP], times.parsed, cursor)
@@ -115,6 +117,9 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
         out[f] = raw.get(f, pa.nulls(n, pa.int64() if f in schema.INT_FIELDS else pa.string()))
     table = pa.table(out).filter(good)
     stats.rows += table.num_rows
+    cursor.counted += table.num_rows
+    if cursor.form_note and cursor.counted:  # said only where the file's calls count
+        stats.note(cursor.path, cursor.form_note)
     return table
 
 
@@ -148,7 +153,7 @@ class Placed:
                         int((self.utc & keep).sum()))
 
 
-def _placed_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats) -> Placed:
+def _placed_times(raw, cursor: Cursor, rules: TimeRules) -> Placed:
     """The batch's execution_start as UTC nanoseconds, in the form the file
     writes its times (found from its first values), values without an offset
     placed in the zone the rules give."""
@@ -157,9 +162,7 @@ def _placed_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats) -> Pl
     from .times import TimeForm, detect_time_form, parse_times
 
     if cursor.form is None and raw.null_count < len(raw):
-        cursor.form, note = detect_time_form(raw, rules.pattern)
-        if note:
-            stats.note(cursor.path, note)
+        cursor.form, cursor.form_note = detect_time_form(raw, rules.pattern)
     form = cursor.form or TimeForm("iso")  # no value yet: nothing to parse either
     ns, naive = parse_times(raw, form)
     parsed = pc.is_valid(ns)

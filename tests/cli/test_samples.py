@@ -1,0 +1,39 @@
+"""The sample logs in the forms people hold read as what they are: the
+middleware's nested JSON Lines day and Autotask's own Activity export."""
+
+import csv
+import gzip
+import json
+from datetime import datetime, timezone
+
+from clirun import SAMPLES, parsed_csv, run
+
+EXPORT = SAMPLES / "API Activity Detail.csv"
+
+
+def test_the_json_lines_day_counts_every_line_at_its_epoch_time():
+    with gzip.open(SAMPLES / "2026-11-08.jsonl.gz", "rt", encoding="utf-8") as handle:
+        stamps = [json.loads(line)["ts"] for line in handle]
+    hours = {}
+    for ms in stamps:
+        hour = datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%dT%H:00:00+00:00")
+        hours[hour] = hours.get(hour, 0) + 1
+    result = run("summary", "--logs", str(SAMPLES / "2026-11-08.jsonl.gz"), "--date", "2026-11-08", "--csv")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert {r["Hour"]: int(r["Total calls"]) for r in parsed_csv(result.stdout)} == hours
+
+
+def test_the_autotask_export_is_read_in_the_instances_zone_with_vendors_and_verdicts():
+    rows = list(csv.DictReader(EXPORT.open(encoding="utf-8")))
+    logs = ("--logs", str(EXPORT), "--tz", "America/New_York", "--date", "2026-11-09")
+    totals = parsed_csv(run("totals", *logs, "--csv").stdout)
+    assert totals[-1]["Calls"] == str(len(rows))
+    assert {r["Integration"]: r["Kind"] for r in totals[:-1]}["Datto RMM"] == "vendor"
+    result = run("activity", *logs, "--hour", "3PM", "--vendor", "Datto RMM", "--csv")
+    calls = parsed_csv(result.stdout)
+    marked = [r for r in calls if r["Logged Threshold Exceeded"]]
+    assert [r["Logged Threshold Exceeded"] for r in marked] == ["Thread Count"] * 3
+    assert all(r["Limit Reason"] == "threads" for r in marked)
+    assert sum(r["Threshold Exceeded"] == "true" for r in calls) == 0
+    in_hour = sum(datetime.strptime(r["Execution Start"], "%m/%d/%Y %I:%M:%S %p").hour == 15 for r in rows)
+    assert f"{EXPORT}: {in_hour} local times read as America/New_York (--input-tz to change)" in result.stderr
