@@ -28,6 +28,12 @@ UNIT_NS = {"s": NS, "ms": 1_000_000, "us": 1_000, "ns": 1}  # Arrow/Parquet time
 # Bounds beyond any instant a log can hold (int64 ns spans 1678-2262): an
 # open end of a period, with room to add an hour without overflowing.
 EARLIEST_NS, LATEST_NS = -(2**62), 2**62
+# Calls are read only from 2000-01-01 to 2100-01-01 (UTC): outside it a time
+# is a placeholder ("no time" as 1970-01-01, "no end" as 9999-12-31), not a
+# call. Fixed dates, not a window around today, so a report of old logs
+# reads the same next year and tests stay stable.
+ACCEPTED_RANGE = (946_684_800 * NS, 4_102_444_800 * NS)
+ACCEPTED_RANGE_TEXT = "2000-01-01 to 2100-01-01"
 _STEP = timedelta(minutes=15)  # every UTC offset in use is a multiple of 15 minutes
 _QUARTER_NS = 15 * MINUTE_NS
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

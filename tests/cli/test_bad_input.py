@@ -317,6 +317,7 @@ def test_a_file_without_one_readable_time_is_an_error_not_an_empty_report(logdir
     (logdir / "a.csv").write_text(HEADER + "\n" + "\n".join(f"13/45/2026 9:{i}0,query,Tickets,1,V,,,u,5,ip"
                                                             for i in range(3)) + "\n")
     result = run("summary", "-l", str(logdir), "--date", "2026-11-15")
-    assert_clean_error(result, f"error: {logdir / 'a.csv'}: no readable execution_start in 3 rows; "
+    assert_clean_error(result, f"error: {logdir / 'a.csv'}: no readable execution_start from 2000-01-01 to 2100-01-01 "
+                               "in 3 rows; "
                                "first value '13/45/2026 9:00' (accepted forms: ")
     assert "--input-time-format" in result.stderr.splitlines()[0] and result.stdout == ""

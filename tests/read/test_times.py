@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from apihourly.errors import BadOption
 from apihourly.read.times import TimeForm, detect_time_form, parse_times
-from apihourly.timeaxis import to_ns
+from apihourly.timeaxis import LATEST_NS, to_ns
 
 NS = 10**9
 NOV16 = 1_794_787_200 * NS  # 2026-11-16T00:00:00Z
@@ -104,9 +104,15 @@ def test_mixed_iso_with_and_without_offsets():
 
 
 @pytest.mark.parametrize("text", ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00", "2026-11-16T24:00:00Z",
-                                  "2026-11-16T15:04:12+25:00", "2300-01-01T00:00:00Z", "junk", ""])
+                                  "2026-11-16T15:04:12+25:00", "junk", ""])
 def test_invalid_iso_values_are_null(text):
     assert parsed([text, "2026-11-16T15:04:12Z"], TimeForm("iso")) == ([None, AT_150412], [False, False])
+
+
+def test_times_beyond_int64_nanoseconds_are_read_as_the_far_edge():
+    """9999-12-31 (a common "no end") is a time, far outside any log's: the
+    reader then counts it as outside the accepted range, not as unreadable."""
+    assert parsed(["2300-01-01T00:00:00Z", "9999-12-31T00:00:00Z"], TimeForm("iso"))[0] == [LATEST_NS, LATEST_NS]
 
 
 def test_a_bad_value_past_the_head_still_leaves_the_rest():
@@ -155,8 +161,8 @@ def test_epoch_text_is_exact_to_the_nanosecond():
                                                               2 * NS, None, None]
 
 
-def test_epoch_beyond_int64_nanoseconds_is_null():
-    assert parsed([10**12, 2**63 - 1, -(2**63)], TimeForm("epoch", unit="s"))[0] == [None, None, None]
+def test_epoch_beyond_int64_nanoseconds_is_the_far_edge():
+    assert parsed([10**12, 2**63 - 1, -(2**63)], TimeForm("epoch", unit="s"))[0] == [LATEST_NS, LATEST_NS, -LATEST_NS]
 
 
 def test_digits_that_look_like_dates_earn_a_note():

@@ -85,34 +85,22 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ..arrays import int64_scalar, text_scalar
-    from .numbers import whole_counts
+    from ..arrays import int64_scalar
 
     n = batch.num_rows
+    _refuse_nested(batch, columns, cursor)
     raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
-    times = _placed_times(raw[schema.TIMESTAMP], cursor, rules)
-    ts = times.ts
-    good = pc.is_valid(ts)
-    _remember_times(raw[schema.TIMESTAMP], times.parsed, cursor)
-    _skip_where(pc.invert(times.parsed), "unparseable execution_start", stats, cursor)
-    if times.skipped is not None:
-        _skip_where(times.skipped, f"local times that do not exist in {times.zone.key} (clocks skip them)",
-                    stats, cursor)
+    times, good = _usable_times(raw[schema.TIMESTAMP], cursor, rules, stats)
     if window is not None:
         # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
         lo, hi = int64_scalar(window[0]), int64_scalar(window[1])
-        good = pc.and_kleene(good, pc.and_(pc.greater_equal(ts, lo), pc.less(ts, hi)))
+        good = pc.and_kleene(good, pc.and_(pc.greater_equal(times.ts, lo), pc.less(times.ts, hi)))
     if track_span:
-        cursor.widen(ts, good)
-    for f in schema.INT_FIELDS:
-        if f in raw:
-            raw[f], bad = whole_counts(raw[f], dot_groups=_day_first(cursor))
-            _note_emptied(pc.and_(good, bad), f, stats, cursor)
+        cursor.widen(times.ts, good)
+    _typed_fields(raw, good, stats, cursor)
     times.tally(good, stats, cursor.path)
     cursor.before += n
-    if schema.VERDICT in raw:  # the file has Autotask's verdict: an empty cell is "not marked"
-        raw[schema.VERDICT] = pc.fill_null(raw[schema.VERDICT].cast(pa.string()), text_scalar(""))
-    out = {"ts": ts}
+    out = {"ts": times.ts}
     for f in fields:
         out[f] = raw.get(f, pa.nulls(n, pa.int64() if f in schema.INT_FIELDS else pa.string()))
     table = pa.table(out).filter(good)
@@ -121,6 +109,74 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     if cursor.form_note and cursor.counted:  # said only where the file's calls count
         stats.note(cursor.path, cursor.form_note)
     return table
+
+
+def _refuse_nested(batch, columns: dict[str, str], cursor: Cursor) -> None:
+    """A list, struct or map where a field is one value is a file apihourly
+    cannot read as a call log: one error naming the column and its type."""
+    import pyarrow as pa
+
+    from ..errors import LogFormatError
+
+    for f, c in columns.items():
+        typ = batch.column(c).type
+        if pa.types.is_nested(typ):
+            raise LogFormatError(cursor.path, f"column {c!r} holds {typ} where {f} should be one value per call")
+
+
+def _usable_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats):
+    """The batch's times placed in UTC, and which rows have a usable one:
+    read, not skipped by the clocks, inside the accepted range. Every other
+    row is counted as skipped, with why."""
+    import pyarrow.compute as pc
+
+    from ..arrays import int64_scalar
+    from ..timeaxis import ACCEPTED_RANGE, ACCEPTED_RANGE_TEXT
+
+    times = _placed_times(raw, cursor, rules)
+    _skip_where(pc.invert(times.parsed), "unparseable execution_start", stats, cursor)
+    if times.skipped is not None:
+        _skip_where(times.skipped, f"local times that do not exist in {times.zone.key} (clocks skip them)",
+                    stats, cursor)
+    lo, hi = (int64_scalar(edge) for edge in ACCEPTED_RANGE)
+    inside = pc.and_(pc.greater_equal(times.ts, lo), pc.less(times.ts, hi))
+    outside = pc.and_kleene(pc.is_valid(times.ts), pc.invert(inside))
+    _skip_where(outside, f"outside the accepted time range ({ACCEPTED_RANGE_TEXT})", stats, cursor)
+    good = pc.and_kleene(pc.is_valid(times.ts), inside)
+    _remember_times(raw, good, cursor)
+    return times, good
+
+
+def _typed_fields(raw: dict, good, stats: ScanStats, cursor: Cursor) -> None:
+    """Counts as int64 (unreadable ones left empty and counted), text as
+    text whatever type a file gave it, Autotask's verdict '' where empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..arrays import text_scalar
+    from .numbers import whole_counts
+
+    for f in schema.INT_FIELDS:
+        if f in raw:
+            raw[f], bad = whole_counts(raw[f], dot_groups=_day_first(cursor))
+            _note_emptied(pc.and_(good, bad), f, stats, cursor)
+    for f in schema.TEXT_FIELDS:
+        if f in raw:
+            raw[f] = _as_text(raw[f])
+    if schema.VERDICT in raw:  # the file has Autotask's verdict: an empty cell is "not marked"
+        raw[schema.VERDICT] = pc.fill_null(raw[schema.VERDICT].cast(pa.string()), text_scalar(""))
+
+
+def _as_text(column):
+    """Text as it is (dictionary-encoded or not); numbers, flags and times as
+    their text, so files that disagree on a column's type still meet."""
+    import pyarrow as pa
+
+    typ = column.type
+    value = typ.value_type if pa.types.is_dictionary(typ) else typ
+    if pa.types.is_string(value) or pa.types.is_large_string(value):
+        return column
+    return column.cast(pa.string())
 
 
 @dataclass

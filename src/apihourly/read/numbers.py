@@ -45,15 +45,18 @@ def whole_numbers(column):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ..arrays import int64_scalar  # a Python 0 would make pyarrow import pandas
+
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if pa.types.is_integer(column.type):
-        from ..arrays import int64_scalar  # a Python 0 would make pyarrow import pandas
-
         column = column.cast(pa.int64())
         return pc.if_else(pc.less(column, int64_scalar(0)), pa.nulls(len(column), pa.int64()), column)
     if pa.types.is_floating(column.type):
-        whole = pc.and_(pc.equal(pc.floor(column), column), pc.greater_equal(column, 0))
+        # Below 2**53, where floats stop being exact (and not inf or NaN).
+        limit = int64_scalar(2**53).cast(pa.float64())
+        whole = pc.and_(pc.and_(pc.equal(pc.floor(column), column), pc.greater_equal(column, 0)),
+                        pc.less(column, limit))
         return pc.if_else(whole, column.cast(pa.int64(), safe=False), pa.nulls(len(column), pa.int64()))
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
     digits = pc.fill_null(pc.match_substring_regex(text, r"^\d{1,18}$"), False)

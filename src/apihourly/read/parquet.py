@@ -129,7 +129,11 @@ def read_batches(log, fields: list[str], window: tuple[int, int] | None) -> Iter
 
     present = {f: log.columns[f] for f in fields if f in log.columns}
     names = [log.columns[schema.TIMESTAMP], *present.values()]
-    dictionary = [c for f, c in present.items() if f in schema.DICTIONARY_FIELDS]
+    # Only flat columns as dictionaries: pyarrow fails with a bare KeyError on
+    # a list or struct, which canonical() refuses with a clear message instead.
+    types = pq.read_schema(log.path)
+    dictionary = [c for f, c in present.items() if f in schema.DICTIONARY_FIELDS
+                  and not pa.types.is_nested(types.field(c).type)]
     file = pq.ParquetFile(log.path, read_dictionary=dictionary, pre_buffer=False)
     groups = list(range(file.num_row_groups))
     if pa.types.is_timestamp(log.timestamp_type):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import schema
 from ..errors import LogFormatError
+from ..timeaxis import ACCEPTED_RANGE, ACCEPTED_RANGE_TEXT, EARLIEST_NS
 from ..words import plural
 from .canonical import Cursor, TimeRules, canonical
 from .files import (
@@ -78,14 +79,16 @@ class LogSet:
                 continue
             yield from self._scan_file(log, fields, window, stats)
 
-    def latest_ns(self) -> int | None:
-        """The latest call (UTC ns): from what a format knows without reading
-        rows (Parquet statistics), else by reading the file's timestamps."""
+    def latest_ns(self, before: int | None = None) -> int | None:
+        """The latest call (UTC ns), before `before` when given: from what a
+        format knows without reading rows (Parquet statistics) when that is
+        a time a call can have, else by reading the file's timestamps."""
+        end = min(before, ACCEPTED_RANGE[1]) if before is not None else ACCEPTED_RANGE[1]
         latest = None
         for log in self.files:
             top = log.format.latest_ns(log)
-            if top is None:
-                top = _max_ts(self._scan_file(log, [], None, ScanStats()))
+            if top is None or top >= end:  # no statistics, or a placeholder such as 9999-12-31
+                top = _max_ts(self._scan_file(log, [], (EARLIEST_NS, end) if before else None, ScanStats()))
             if top is not None:
                 latest = top if latest is None else max(latest, top)
         return latest
@@ -120,11 +123,11 @@ class LogSet:
 
 
 def _nothing_readable(cursor: Cursor) -> str:
-    """Rows without one readable time: an error, since an all-zero report
+    """Rows without one usable time: an error, since an all-zero report
     would tell a cron job "no breach" about data it never read."""
     rows = plural(cursor.before, "row")
     first = f"first value {cursor.first_time!r}" if cursor.first_time is not None else "every value is empty"
-    return (f"no readable execution_start in {rows}; {first} "
+    return (f"no readable execution_start from {ACCEPTED_RANGE_TEXT} in {rows}; {first} "
             f"(accepted forms: {ACCEPTED_FORMS}; see --input-time-format)")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..timeaxis import NS, UNIT_NS
+from ..timeaxis import LATEST_NS, NS, UNIT_NS
 from .text import decode_text
 
 # An ISO 8601 date-time, 'T' or space between, optional seconds and fraction,
@@ -413,25 +413,31 @@ def _integer_text(column):
 
 
 def _scaled(whole, ok, unit: str, fraction_ns=0):
-    """Whole units to nanoseconds plus a fraction; not ok where int64 overflows."""
+    """Whole units to nanoseconds plus a fraction. A time beyond what int64
+    nanoseconds hold (9999-12-31, a common "no end") is read as the far edge
+    (±LATEST_NS), so the reader counts it as outside the accepted range,
+    not as unreadable."""
     import numpy as np
 
     scale = UNIT_NS[unit]
-    ok = ok & (np.abs(whole) < (2**63 - 1) // scale - 1) & (whole != np.iinfo(np.int64).min)
-    return np.where(ok, whole, 0) * scale + fraction_ns, ok
+    beyond = (whole == np.iinfo(np.int64).min) | (np.abs(whole) >= (2**63 - 1) // scale - 1)
+    ns = np.where(ok & ~beyond, whole, 0) * scale + fraction_ns
+    return np.where(beyond, np.sign(whole) * LATEST_NS, ns), ok
 
 
 def _scaled_float(values, ok, unit: str):
     import numpy as np
 
     scale = UNIT_NS[unit]
-    ok = ok & np.isfinite(values) & (np.abs(values) < (2**63 - 1) // scale - 1)
-    values = np.where(ok, values, 0.0)
+    ok = ok & np.isfinite(values)
+    beyond = ok & (np.abs(values) >= (2**63 - 1) // scale - 1)
+    values = np.where(ok & ~beyond, values, 0.0)
     whole = np.floor(values)
     # The double nearest 1794787200.123 is ...200.12299990654: rounding its
     # fraction to the microsecond gives back .123.
     fraction_ns = np.round((values - whole) * (scale / 1_000)).astype(np.int64) * 1_000
-    return _scaled(whole.astype(np.int64), ok, unit, fraction_ns)
+    ns, ok = _scaled(whole.astype(np.int64), ok, unit, fraction_ns)
+    return np.where(beyond, np.sign(np.where(beyond, values, 0.0)).astype(np.int64) * LATEST_NS, ns), ok
 
 
 def _scaled_text(parts, unit: str):
@@ -498,9 +504,10 @@ def _from_parts(parts):
     ok &= _mask(parts.is_valid()) & (minute <= 59) & (second <= 59)
     offset_s, aware, ok = _offset_seconds(parts, ok)
     seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_s
-    ok &= (seconds >= _SECONDS_RANGE[0]) & (seconds <= _SECONDS_RANGE[1])
-    ns = np.where(ok, seconds, 0) * NS + _fraction_ns(parts)
-    return np.where(ok, ns, 0), ok, ok & ~aware
+    # Beyond int64 nanoseconds (year 9999): the far edge, outside the accepted range.
+    beyond = (seconds < _SECONDS_RANGE[0]) | (seconds > _SECONDS_RANGE[1])
+    ns = np.where(ok & ~beyond, seconds, 0) * NS + _fraction_ns(parts)
+    return np.where(ok, np.where(beyond, np.sign(seconds) * LATEST_NS, ns), 0), ok, ok & ~aware
 
 
 def _part(parts, name: str, absent: int):

@@ -48,7 +48,7 @@ def activity(query: Query, day: date, slot: HourSlot, category: str | None,
     table = _with_verdicts(_calls_table(rows, before, grid.categories, over, max_threads, query.tz), rows)
     title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
     report = Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
-    report.notes += _verdict_notes(table)
+    report.notes += [*query.notes, *_verdict_notes(table)]
     return report
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from .. import schema
 from ..count.hourly import HourlyCounts, count_hourly
 from ..timeaxis import HourSlot, day_window, local_hour_axis
-from .model import Query, Report, empty_day_notes, ordered_labels, triple_labels
+from .model import Query, Report, day_notes, ordered_labels, triple_labels
 from .table import COUNT, HOUR, Column, Table
 
 TOTALS_COLUMNS = (
@@ -55,7 +55,7 @@ def count_day(query: Query, day: date) -> DayGrid:
 
 def _report(kind: str, table: Table, query: Query, day: date, grid: DayGrid, **extra) -> Report:
     report = Report(kind, table, query.tz, query.threshold, grid.counts.stats, day, slots=grid.slots, **extra)
-    report.notes += empty_day_notes(query, day, grid.counts.stats.rows)
+    report.notes += day_notes(query, day, grid.counts.stats.rows)
     return report
 
 

@@ -12,7 +12,7 @@ from ..count import rolling
 from ..count.calls import Calls, load_calls
 from ..count.threads import Threads, thread_usage
 from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, hour_starts_ns, iso, local_date, local_iso
-from .model import Query, Report, empty_day_notes
+from .model import Query, Report, day_notes
 from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
 
 INTEGRATION, ENTITY = Column("Integration"), Column("Entity")
@@ -143,7 +143,7 @@ def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettin
     }
     report = Report("limits", parts["tiers"], tz, query.threshold, analysis.calls.stats, day,
                     parts=parts, meta=meta, breaches=breaches(analysis, query))
-    report.notes += empty_day_notes(query, day, analysis.day_calls)
+    report.notes += day_notes(query, day, analysis.day_calls)
     return report
 
 

@@ -26,6 +26,7 @@ class Query:
     tz: ZoneInfo
     threshold: int = schema.DEFAULT_THRESHOLD
     progress: Callable[..., None] | None = None
+    notes: list[str] = field(default_factory=list)  # about how the date was chosen, for every report
 
     @classmethod
     def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
@@ -79,12 +80,33 @@ class Report:
         return self.part(part).to_arrow()
 
 
-def latest_day(query: Query) -> date:
-    """The latest local date with a call; what reports show by default."""
+def latest_day(query: Query, today: date | None = None) -> date:
+    """The latest local date with a call, not after today (in the query's
+    zone): what reports show by default. Calls dated later (a clock set
+    wrong, test data) are named in a note rather than taken for the day."""
+    from datetime import datetime
+
+    from ..timeaxis import day_window
+
     latest = query.logs.latest_ns()
     if latest is None:
         raise ApihourlyError(f"no calls with a readable execution_start in {query.logs.source}")
-    return local_date(latest, query.tz)
+    today = today or datetime.now(query.tz).date()
+    end = day_window(today, query.tz)[1]
+    if latest < end:
+        return local_date(latest, query.tz)
+    later = [d for d in activity_days(query) if d > today]
+    before = query.logs.latest_ns(before=end)
+    day = local_date(before, query.tz) if before is not None else later[0]
+    named = ", ".join(d.isoformat() for d in later[:3]) + (f" and {len(later) - 3:,} more" if len(later) > 3 else "")
+    _note_once(query, f"calls are dated after today ({today.isoformat()}): {named}; showing {day.isoformat()} "
+                      "(--date to choose)")
+    return day
+
+
+def _note_once(query: Query, text: str) -> None:
+    if text not in query.notes:
+        query.notes.append(text)
 
 
 def activity_days(query: Query) -> list[date]:
@@ -95,15 +117,17 @@ def activity_days(query: Query) -> list[date]:
     return sorted({local_date(key[0], query.tz) for key in counts.counts})
 
 
-def empty_day_notes(query: Query, day: date, calls: int) -> list[str]:
-    """For a date without calls: say so, and name the nearest dates with some."""
+def day_notes(query: Query, day: date, calls: int) -> list[str]:
+    """What to say about the date of a report: how it was chosen, and for a
+    date without calls that it has none, naming the nearest dates with some."""
     if calls:
-        return []
+        return list(query.notes)
     known = activity_days(query)
     before = [d for d in known if d < day][-1:]
     after = [d for d in known if d > day][:1]
     near = ", ".join(d.isoformat() for d in before + after)
-    return [f"no activity on {day.isoformat()}" + (f"; nearest dates with activity: {near}" if near else "")]
+    empty = f"no activity on {day.isoformat()}" + (f"; nearest dates with activity: {near}" if near else "")
+    return [*query.notes, empty]
 
 
 def triple_labels(counts: dict) -> dict[tuple[str, str, str], str]:
