@@ -121,3 +121,13 @@ def exact_daily_peaks(sorted_ts, day_bounds):
     if nonempty.size:
         peaks[nonempty] = np.maximum(peaks[nonempty], np.maximum.reduceat(counts, (cut[:-1] - cut[0])[nonempty]))
     return peaks
+
+
+def test_a_span_of_whole_minutes_and_one_nanosecond_keeps_its_last_minute():
+    """np.arange sizes in floating point: ten years of minutes plus 1 ns lost
+    the last minute, and the call in it raised an IndexError."""
+    lo = 1_479_204_000 * NS  # 2016-11-15T10:00Z
+    ts = np.array([lo, lo + 5_258_880 * MIN], dtype=np.int64)  # 3,652 days later, to the minute
+    usage = rolling.rolling_usage(ts, lo, int(ts[-1]) + 1, 10)
+    assert len(usage.minute_starts) == 5_258_881 and usage.minute_peaks[-1] == 1 and usage.peak == 1
+    assert len(rolling.rolling_usage(ts, lo, int(ts[-1]) + 1, 10, minutes=False).minute_starts) == 0

@@ -4,6 +4,7 @@ date's peak rolling hour, however the dates are read in runs."""
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from make_logs import burst, call, utc, write_csv
 
 from apihourly import reports
@@ -54,3 +55,31 @@ def test_days_report_peak_rolling_hour_within_since_and_until(logdir):
     assert ranged[["Date", "Calls", "Peak rolling hour"]].values.tolist() == [["2026-11-15", 3, 9]]
     assert reports.days(query, since=date(2026, 11, 16)).to_pandas()["Date"].tolist() == ["2026-11-16"]
     assert reports.days(query, until=date(2026, 11, 14)).to_pandas()["Date"].tolist() == ["2026-11-14"]
+
+
+def test_runs_of_days_break_at_gaps_and_after_a_weeks_dates():
+    days = [date(2016, 11, 15), date(2026, 11, 14), date(2026, 11, 15)] + [date(2026, 12, d) for d in range(1, 10)]
+    runs = dates_report.runs_of_days([(d, 1) for d in days], budget=1_000, most_days=7)
+    assert runs == [[date(2016, 11, 15)], [date(2026, 11, 14), date(2026, 11, 15)],
+                    [date(2026, 12, d) for d in range(1, 8)], [date(2026, 12, 8), date(2026, 12, 9)]]
+
+
+@pytest.mark.parametrize("extra", [[], ["--fail-on-breach"]])
+def test_two_calls_ten_years_apart_cost_their_calls_not_the_years(logdir, extra):
+    """Memory and time follow the calls and their dates: once 5 GB and 10 s."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    write_csv(logdir / "a.csv", [call("2016-11-15T10:00:00Z", vendor="V"), call("2026-11-15T10:00:00Z", vendor="V")])
+    began = time.perf_counter()
+    with open(logdir / "out.csv", "w") as out:
+        child = subprocess.Popen([sys.executable, "-m", "apihourly", "days", "--logs", str(logdir / "a.csv"),
+                                  "--tz", "UTC", "--csv", *extra], stdout=out)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak memory, not the test run's
+    took = time.perf_counter() - began
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert (logdir / "out.csv").read_text().splitlines()[1:] == ["2016-11-15,1,1,0,1", "2026-11-15,1,1,0,1"]
+    assert usage.ru_maxrss < 200 * 1024  # KB: about 95 MB, most of it pyarrow itself
+    assert took < 10  # generous: a second or two on a loaded machine, about ten before

@@ -11,7 +11,7 @@ from .. import schema
 from ..arrays import int_values
 from ..read.scan import LogSet, read_ahead
 from ..read.stats import ScanStats
-from ..timeaxis import HOUR_NS, hour_starts_ns, local_date
+from ..timeaxis import DAY_NS, HOUR_NS, hour_starts_ns, local_date
 from .codes import category_keys, split_category_key
 
 _BINCOUNT_LIMIT = 1 << 22  # above this many possible keys, sort instead of counting into an array
@@ -52,33 +52,45 @@ def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = No
 
 
 class HourStarts:
-    """UTC starts of the local hours of `tz`, extended as batches need them."""
+    """UTC starts of the local hours of `tz`, for the local dates the
+    batches reach and no others: two calls ten years apart cost the hours
+    of a few dates, not of every date between them."""
 
     def __init__(self, tz: ZoneInfo):
         self.tz = tz
-        self.first = self.last = None
+        self.dates: set = set()
         self.starts = None
 
-    def covering(self, lo_ns: int, hi_ns: int):
-        """Sorted UTC hour starts (numpy int64) from before `lo_ns` to after `hi_ns`."""
+    def covering(self, ts):
+        """Sorted UTC hour starts (numpy int64) that include the start of
+        every timestamp's local hour."""
         from datetime import timedelta
 
         import numpy as np
 
-        first = local_date(lo_ns, self.tz) - timedelta(days=1)
-        last = local_date(hi_ns, self.tz) + timedelta(days=1)
-        if self.starts is None or first < self.first or last > self.last:
-            self.first = first if self.first is None else min(first, self.first)
-            self.last = last if self.last is None else max(last, self.last)
-            self.starts = np.asarray(hour_starts_ns(self.first, self.last, self.tz), dtype=np.int64)
+        lo, hi = int(ts.min()), int(ts.max())
+        if hi - lo < 3 * DAY_NS:  # nearly every batch: a day or two
+            utc_days = range(lo // DAY_NS, hi // DAY_NS + 1)
+        else:
+            utc_days = np.unique(ts // DAY_NS).tolist()
+        wanted = set()
+        for day in utc_days:  # a UTC day's instants fall on the local dates either side of it
+            middle = local_date(day * DAY_NS + DAY_NS // 2, self.tz)
+            wanted.update(middle + timedelta(days=k) for k in (-1, 0, 1))
+        new = sorted(wanted - self.dates)
+        if new or self.starts is None:
+            self.dates |= wanted
+            added = np.asarray([ns for day in new for ns in hour_starts_ns(day, day, self.tz)], dtype=np.int64)
+            known = self.starts if self.starts is not None else np.zeros(0, dtype=np.int64)
+            self.starts = np.sort(np.concatenate([known, added]), kind="stable")
         return self.starts
 
     def index(self, ts):
-        """Index into `covering(...)` of the local hour holding each timestamp."""
+        """Index into `covering(ts)` of the local hour holding each timestamp."""
         import numpy as np
 
+        starts = self.covering(ts)
         lo, hi = int(ts.min()), int(ts.max())
-        starts = self.covering(lo, hi)
         first = int(np.searchsorted(starts, lo, side="right")) - 1
         last = int(np.searchsorted(starts, hi, side="right")) - 1
         span = starts[first:last + 2]

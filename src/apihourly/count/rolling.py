@@ -65,12 +65,17 @@ class Rolling:
     tier_minutes: list[int]      # minutes whose peak lies in each tier
 
 
-def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int) -> Rolling:
+def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int, minutes: bool = True) -> Rolling:
     """The rolling count for calls in [lo, hi). `sorted_ts` must include the
-    hour before `lo`, whose calls are still in the window at `lo`."""
+    hour before `lo`, whose calls are still in the window at `lo`. Without
+    `minutes` the per-minute series (and minutes per tier) is left empty:
+    a check over years of calls needs only the peak and the tiers' entries."""
     import numpy as np
 
-    starts = np.arange(lo, hi, MINUTE_NS, dtype=np.int64)
+    # Integer arithmetic: np.arange sizes its result in floating point, which
+    # drops the last minute of a span that is a whole number of minutes + 1 ns.
+    count = -(-(hi - lo) // MINUTE_NS) if minutes else 0
+    starts = lo + np.arange(count, dtype=np.int64) * MINUTE_NS
     peaks = rolling_counts(sorted_ts, starts)
     floors = tier_floors(threshold)
     first_ns: list[int | None] = [None] * len(floors)
@@ -83,7 +88,8 @@ def rolling_usage(sorted_ts, lo: int, hi: int, threshold: int) -> Rolling:
         if counts[top] > peak:
             peak, peak_ns = int(counts[top]), int(at[top])
         first_ns = [ns if ns is not None else _first_at_least(at, counts, f) for ns, f in zip(first_ns, floors)]
-        _raise_minute_peaks(peaks, (at - lo) // MINUTE_NS, counts)
+        if minutes:
+            _raise_minute_peaks(peaks, (at - lo) // MINUTE_NS, counts)
     minutes = np.bincount(np.searchsorted(np.asarray(floors), peaks, "right"), minlength=len(floors) + 1)[1:]
     return Rolling(peak, peak_ns, first_ns, starts, peaks, [int(m) for m in minutes])
 

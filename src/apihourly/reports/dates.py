@@ -21,6 +21,9 @@ COLUMNS = (
 # calls, so memory stays flat however many days the logs hold; only a single
 # day busier than this is held whole.
 PEAK_RUN_CALLS = 1_000_000
+# ... and at most this many consecutive dates: per-second counts cost 8 bytes
+# a second of the run's span, whatever the calls (7 days: 5 MB).
+PEAK_RUN_DAYS = 7
 
 
 def days(query: Query, since: date | None = None, until: date | None = None,
@@ -60,17 +63,21 @@ def _rolling_peaks(query: Query, day_calls: list[tuple[date, int]]) -> list[int]
     """The highest rolling 60-minute count of the whole tenant on each date,
     given each date's calls (to size the runs of days read together)."""
     peaks: dict[date, int] = {}
-    for run in runs_of_days(day_calls, PEAK_RUN_CALLS):
+    for run in runs_of_days(day_calls, PEAK_RUN_CALLS, PEAK_RUN_DAYS):
         peaks.update(_peaks_of_run(query, run[0], run[-1]))
     return [peaks[day] for day, _ in day_calls]
 
 
-def runs_of_days(day_calls: list[tuple[date, int]], budget: int) -> list[list[date]]:
-    """Consecutive dates in runs of about `budget` calls (a busier date alone)."""
+def runs_of_days(day_calls: list[tuple[date, int]], budget: int, most_days: int = PEAK_RUN_DAYS) -> list[list[date]]:
+    """The dates with calls in runs of consecutive dates, each of about
+    `budget` calls (a busier date alone) and at most `most_days` dates: a
+    gap between dates starts a new run, so memory and time follow the dates
+    that have calls, never the span between them."""
     runs: list[list[date]] = []
     held = budget
     for day, calls in day_calls:
-        if held + calls > budget:
+        gap = bool(runs) and (day - runs[-1][-1]).days > 1
+        if held + calls > budget or gap or (runs and len(runs[-1]) >= most_days):
             runs.append([])
             held = 0
         runs[-1].append(day)

@@ -11,7 +11,7 @@ from .. import schema
 from ..count import rolling
 from ..count.calls import Calls, load_calls
 from ..count.threads import Threads, thread_usage
-from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, hour_starts_ns, iso, local_date, local_iso
+from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, iso, local_iso
 from .model import Query, Report, day_notes
 from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
 
@@ -57,8 +57,9 @@ def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSetting
             fit: bool = False) -> Analysis:
     """Read [lo - 60 min, hi) and check every limit over [lo, hi); the hour
     before matters because windows that end in the period start there.
-    With `fit` (or no window) the period shrinks to the calls it holds, so an
-    open-ended range does not build a minute series to the year 2116."""
+    With `fit` (a check, not a report) the period shrinks to the calls it
+    holds and no minute series is built: calls ten years apart cost their
+    calls, not ten years of minutes."""
     import numpy as np
 
     calls = load_calls(query.logs, (window[0] - HOUR_NS, window[1]) if window else None)
@@ -66,7 +67,7 @@ def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSetting
     if fit or window is None:
         lo, hi = _fit(lo, hi, calls.ts)
     first = int(np.searchsorted(calls.ts, lo, "left"))
-    usage = rolling.rolling_usage(calls.ts, lo, hi, settings.db_threshold)
+    usage = rolling.rolling_usage(calls.ts, lo, hi, settings.db_threshold, minutes=not fit)
     threads = thread_usage(calls.group, calls.ts, calls.duration_ms, settings.max_threads, since=lo)
     hourly = _hourly_over(calls, first, query, lo, hi)
     return Analysis(calls, lo, hi, first, usage, threads, hourly, settings)
@@ -80,17 +81,22 @@ def _fit(lo: int, hi: int, ts) -> tuple[int, int]:
 
 
 def _hourly_over(calls: Calls, first: int, query: Query, lo: int, hi: int) -> list[tuple[int, str, int]]:
+    """(hour start, label, calls) for every integration over the hourly
+    threshold in a local hour of [lo, hi), earliest first. Hours come from
+    the calls (count.hourly.HourStarts), so years between calls cost nothing."""
     import numpy as np
 
-    if hi <= lo:
+    from ..count.hourly import HourStarts
+
+    inside = slice(first, int(np.searchsorted(calls.ts, hi, "left")))
+    if hi <= lo or inside.stop <= inside.start:
         return []
-    starts = hour_starts_ns(local_date(lo, query.tz), local_date(hi - 1, query.tz), query.tz)
-    cuts = np.searchsorted(calls.ts, [*starts, hi], "left")
-    out = []
-    for hour, a, b in zip(starts, cuts[:-1], cuts[1:]):
-        counts = np.bincount(calls.category(slice(max(a, first), b)), minlength=len(calls.labels))
-        out += [(hour, calls.labels[k], int(counts[k])) for k in np.flatnonzero(counts > query.threshold)]
-    return out
+    hours = HourStarts(query.tz)
+    labels = len(calls.labels)
+    key = hours.index(calls.ts[inside]) * labels + calls.category(inside)
+    counts = np.bincount(key)
+    return [(int(hours.starts[k // labels]), calls.labels[k % labels], int(counts[k]))
+            for k in np.flatnonzero(counts > query.threshold).tolist()]
 
 
 def day_intervals(analysis: Analysis):
