@@ -5,6 +5,7 @@ so a big day costs no per-row Python work."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from .. import schema
@@ -54,9 +55,11 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
     import numpy as np
 
     stats, book, cols = ScanStats(), CodeBook(), _Columns()
-    # Reading and decoding on a second thread while this one codes the batches.
-    for table in read_ahead(logs.scan(FIELDS, window, stats)):
-        cols.append(_batch_arrays(table, book))
+    # Reading and decoding on a second thread while this one codes the batches;
+    # closing() joins that thread here, however the loop ends.
+    with closing(read_ahead(logs.scan(FIELDS, window, stats))) as tables:
+        for table in tables:
+            cols.append(_batch_arrays(table, book))
     cols = cols.arrays()
     if np.any(cols["ts"][1:] < cols["ts"][:-1]):  # logs are usually in order already
         order = np.argsort(cols["ts"], kind="stable")

@@ -4,6 +4,7 @@ batch by batch, so memory holds partial counts and never the whole log."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -39,12 +40,15 @@ def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = No
     counts: dict[tuple[int, str, str, str], int] = {}
     hours = HourStarts(tz)
     try:
-        for table in read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats)):
-            for batch in table.to_batches():
-                for key, calls in _count_batch(batch, hours):
-                    counts[key] = counts.get(key, 0) + calls
-            if progress:
-                progress(stats.rows)
+        # closing(): the reading thread is joined here, whatever happens in the
+        # loop, not whenever the generator is collected (see read_ahead).
+        with closing(read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats))) as tables:
+            for table in tables:
+                for batch in table.to_batches():
+                    for key, calls in _count_batch(batch, hours):
+                        counts[key] = counts.get(key, 0) + calls
+                if progress:
+                    progress(stats.rows)
     finally:
         if progress:
             progress(stats.rows, finished=True)

@@ -143,7 +143,11 @@ def read_ahead(tables: Iterator, depth: int = 2) -> Iterator:
 
     Decoding Parquet and counting both release the GIL for most of their
     time, so on two cores reading overlaps counting; at most `depth` tables
-    wait in between, so memory stays bounded.
+    wait in between, so memory stays bounded. Close it when done (callers
+    use contextlib.closing): a reading thread still inside pyarrow when the
+    interpreter exits can abort the process ("terminate called without an
+    active exception"), and a generator left to the garbage collector may be
+    closed only then.
     """
     import queue
     import threading
@@ -161,6 +165,10 @@ def read_ahead(tables: Iterator, depth: int = 2) -> Iterator:
             waiting.put(done)
         except BaseException as exc:  # handed to the consumer, raised there
             waiting.put(exc)
+        finally:
+            close = getattr(tables, "close", None)
+            if close:  # the file readers are let go on this thread, now
+                close()
 
     worker = threading.Thread(target=produce, name="apihourly-read", daemon=True)
     worker.start()
