@@ -44,3 +44,25 @@ def test_shown_note_says_what_a_limit_left_out():
     assert shown_note(19, 19, "--limit 0 for all") == ""
     assert shown_note(5, 10_450, "--csv for all", noun="call") == "10,450 calls, first 5 shown (--csv for all)"
     assert shown_note(1, 1, "--csv for all", noun="call") == "1 call"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d", "\u2060", "\u200f", "\u061c", "\u2028", "\ufeff",
+                                       "\U000e0041", "\u202e", "\u2067"])
+def test_characters_that_make_labels_look_alike_are_shown_as_escapes(invisible):
+    from apihourly.output.cells import visible
+
+    shown = visible(f"Datto{invisible} RMM")
+    assert invisible not in shown and shown != "Datto RMM"
+    code = ord(invisible)
+    assert shown == f"Datto\\u{code:04x} RMM" if code < 0x10000 else f"Datto\\U{code:08x} RMM"
+
+
+def test_four_look_alike_vendors_read_as_four_different_columns(logdir):
+    from clirun import run
+    from make_logs import call, write_csv
+
+    vendors = ["Datto RMM", "Datto\u200bRMM", "Datto RMM\u2060", "\ufeffDatto RMM"]
+    write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor=v) for v in vendors])
+    header = run("summary", "--logs", str(logdir), width=200).stdout.splitlines()[2]
+    assert [label for label in header.split("  ") if label.strip()] == [
+        " Hour", " Datto RMM", "Datto RMM\\u2060", "Datto\\u200bRMM", "\\ufeffDatto RMM", "Total calls "]

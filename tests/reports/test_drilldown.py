@@ -77,3 +77,16 @@ def test_autotasks_own_verdict_is_kept_beside_the_replay(logdir):
 
 def test_logs_without_a_verdict_have_no_verdict_column(known_query):
     assert "Logged Threshold Exceeded" not in activity_at(known_query, DAY, "14", "Datto RMM").table.names
+
+
+def test_a_label_without_calls_names_the_ten_busiest_others_shortened(logdir):
+    from make_logs import call, write_csv
+
+    names = [f"Vendor {i:02d} " + "x" * 100 for i in range(25)]
+    write_csv(logdir / "a.csv", [call(f"2026-11-15T10:{i:02d}:00Z", vendor=name) for i, name in enumerate(names)])
+    with pytest.raises(NoSuchCell) as caught:
+        activity_at(Query(LogSet.open([str(logdir)]), UTC), DAY, "10", "Nobody")
+    message = str(caught.value)
+    assert message.startswith("no calls for 'Nobody' at 2026-11-15T10:00:00+00:00; integrations with calls: "
+                              f"{names[0][:60]}… (1), ")
+    assert message.endswith(" (1) and 15 more") and len(message) < 1_000

@@ -28,9 +28,13 @@ TOTAL_ROW_STYLE = "bold"
 LINE_STYLE = "dim"
 TIER_STYLES = dict(zip((f"{share}%" for share, _ in TIERS), (LATENCY_STYLE, APPROACHING_STYLE, OVER_STYLE)))
 
-# C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here),
-# and the bidirectional overrides that can make text read differently.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here);
+# the bidirectional overrides, isolates and marks (LRM, RLM, ALM) that make
+# text read differently; and the invisible characters that make two labels
+# look alike: zero-width space and joiners, word joiner and invisible
+# operators, line and paragraph separators, the BOM, and tag characters.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                      "\u2066-\u206f\ufeff\U000e0000-\U000e007f]")
 
 
 def visible(text: str) -> str:
@@ -40,7 +44,9 @@ def visible(text: str) -> str:
 
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def safe_text(value: object, style: str = "") -> Text:

@@ -24,6 +24,7 @@ COLUMNS = (
 # shown beside the replay, since the difference is what the logs cannot see.
 LOGGED = Column("Logged Threshold Exceeded", rule="breach")
 NOT_MARKED = {"", "false", "no", "n", "0", "f"}
+NAMED, NAME_CHARS = 10, 60  # integrations named, and characters of each, when a label has no calls
 
 
 def activity(query: Query, day: date, slot: HourSlot, category: str | None,
@@ -57,7 +58,9 @@ def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
         if label.casefold() == wanted.strip().casefold():
             return label
     busiest = sorted(sorted(by_label.items()), key=lambda item: -item[1])
-    have = ", ".join(f"{lab} ({n:,})" for lab, n in busiest)
+    # The busiest few by name: an hour of 1,000 long names made a 100 MB message.
+    have = ", ".join(f"{lab[:NAME_CHARS]}{'…' * (len(lab) > NAME_CHARS)} ({n:,})" for lab, n in busiest[:NAMED])
+    have += f" and {len(busiest) - NAMED:,} more" if len(busiest) > NAMED else ""
     where = f"at {slot.start.isoformat()}"
     raise NoSuchCell(f"no calls for {wanted!r} {where}; "
                      + (f"integrations with calls: {have}" if have else "that hour has no calls"))
