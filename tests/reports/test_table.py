@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apihourly.reports.table import COUNT, FLAG, HOUR, SHARE, Column, Table
+from apihourly.reports.table import COUNT, FLAG, HOUR, SHARE, Column, Lazy, Table
 
 COLUMNS = (Column("Integration"), Column("Calls", COUNT), Column("Share (%)", SHARE), Column("Over", FLAG))
 ROWS = [["bob", 5, 25.0, False], ["Alice", None, 50.0, True], ["Bob", 5, 25.0, False], ["Grand total", 10, 100.0, True]]
@@ -79,3 +79,26 @@ def test_order_by_sorts_like_python_with_missing_last(values, descending):
     present = [values[i] for i in order if values[i] is not None]
     assert present == sorted(present, reverse=descending)
     assert all(values[i] is None for i in order[len(present):])
+
+
+def test_a_lazy_column_is_made_only_for_the_rows_asked_for():
+    asked = []
+
+    def squares(a, b):
+        asked.append((a, b))
+        return [i * i for i in range(a, b)]
+
+    table = Table([Column("n", COUNT), Column("square", COUNT)], [list(range(200_000)), Lazy(200_000, squares)])
+    assert len(table) == 200_000 and asked == []
+    assert table.head(3).column("square") == [0, 1, 4] and asked == [(0, 3)]
+    assert [len(part) for part in table.chunks(65_536)] == [65_536, 65_536, 65_536, 3_392]
+    assert asked[1:] == [(0, 65_536), (65_536, 131_072), (131_072, 196_608), (196_608, 200_000)]
+    assert table.row(199_999) == {"n": 199_999, "square": 199_999 ** 2}
+    assert table.extended(Column("flag", FLAG), Lazy(200_000, lambda a, b: [True] * (b - a))).head(1).records() == [
+        {"n": 0, "square": 0, "flag": True}]
+    assert table.made().column("square")[-1] == 199_999 ** 2
+
+
+def test_an_empty_table_still_comes_in_one_chunk():
+    empty = Table.from_rows(COLUMNS, [])
+    assert [len(part) for part in empty.chunks()] == [0]

@@ -19,7 +19,9 @@ class ActivityScreen(ReportScreen):
         self.sub_title = f"{day.isoformat()} {hour_label}"
 
     def build(self, query):
-        return activity(query, self.day, self.slot, self.category)
+        report = activity(query, self.day, self.slot, self.category)
+        report.table.made()  # here, in the worker thread, not when the first rows are drawn
+        return report
 
     def heading(self) -> str:
         who = self.category or "every integration"

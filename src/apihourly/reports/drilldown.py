@@ -12,7 +12,7 @@ from ..timeaxis import HOUR_NS, HourSlot, local_iso
 from ..words import plural
 from .hourly import count_day
 from .model import Query, Report
-from .table import COUNT, FLAG, INSTANT, Column, Table
+from .table import COUNT, FLAG, INSTANT, Column, Lazy, Table
 
 COLUMNS = (
     Column("Method"), Column("Entity"), Column("Request Return Count", COUNT), Column("Integration Name"),
@@ -100,22 +100,32 @@ def _plain_schema(table):
 
 def _calls_table(rows, before, categories: dict[str, schema.Category], over: dict[str, bool],
                  max_threads: int, tz) -> Table:
-    """The drill-down's rows as plain values: text '' when missing, counts
-    None when missing. Built without pandas, which would cost more than the rows."""
+    """The drill-down's rows as plain values (text '' when missing, counts
+    None when missing), each column made a slice at a time when asked for:
+    a million-call hour is written or shown without a million rows of
+    Python values at once."""
     if rows is None:
         return Table.from_rows(COLUMNS, [])
     labels, threads = _labels_and_threads(rows, before, categories, max_threads)
-
-    def text(name: str) -> list[str]:
-        return ["" if v is None else str(v) for v in rows.column(name).to_pylist()]
-
+    n, ns = rows.num_rows, _ns(rows)
     reasons = {label: (limit_reason(hourly, False), limit_reason(hourly, True)) for label, hourly in over.items()}
     return Table(COLUMNS, [
-        text("method"), text("entity"), rows.column("return_count").to_pylist(), labels,
-        text("api_user"), local_iso(_ns(rows), tz), rows.column("execution_ms").to_pylist(),
-        [over[label] for label in labels], text("client_ip"),
-        [reasons[label][hit] for label, hit in zip(labels, threads)],
+        _text(rows, "method"), _text(rows, "entity"), _values(rows, "return_count"),
+        Lazy(n, lambda a, b: labels[a:b].tolist()), _text(rows, "api_user"),
+        Lazy(n, lambda a, b: local_iso(ns[a:b], tz)), _values(rows, "execution_ms"),
+        Lazy(n, lambda a, b: [over[label] for label in labels[a:b].tolist()]), _text(rows, "client_ip"),
+        Lazy(n, lambda a, b: [reasons[lab][hit] for lab, hit in zip(labels[a:b].tolist(), threads[a:b].tolist())]),
     ])
+
+
+def _text(rows, name: str) -> Lazy:
+    column = rows.column(name)
+    return Lazy(rows.num_rows, lambda a, b: ["" if v is None else str(v) for v in column.slice(a, b - a).to_pylist()])
+
+
+def _values(rows, name: str) -> Lazy:
+    column = rows.column(name)
+    return Lazy(rows.num_rows, lambda a, b: column.slice(a, b - a).to_pylist())
 
 
 def _with_verdicts(table: Table, rows) -> Table:
@@ -123,18 +133,24 @@ def _with_verdicts(table: Table, rows) -> Table:
     of the hour comes from a log that records it (null: a log without it)."""
     if rows is None or rows.column(schema.VERDICT).null_count == rows.num_rows:
         return table
-    verdicts = ["" if v is None or v.strip().casefold() in NOT_MARKED else v.strip()
-                for v in rows.column(schema.VERDICT).to_pylist()]
-    return Table((*table.columns, LOGGED), [*table.data, verdicts])
+    column = rows.column(schema.VERDICT)
+
+    def verdicts(a: int, b: int) -> list[str]:
+        return ["" if v is None or v.strip().casefold() in NOT_MARKED else v.strip()
+                for v in column.slice(a, b - a).to_pylist()]
+
+    return table.extended(LOGGED, Lazy(rows.num_rows, verdicts))
 
 
 def _verdict_notes(table: Table) -> list[str]:
     """Calls Autotask marked that the replay did not flag, and the reverse."""
     if LOGGED.name not in table.names:
         return []
-    pairs = list(zip(table.column(LOGGED.name), table.column("Limit Reason")))
-    only_logged = sum(bool(logged) and not replayed for logged, replayed in pairs)
-    only_replayed = sum(bool(replayed) and not logged for logged, replayed in pairs)
+    only_logged = only_replayed = 0
+    for part in table.chunks():  # a slice at a time: the hour may be big
+        for logged, replayed in zip(part.column(LOGGED.name), part.column("Limit Reason")):
+            only_logged += bool(logged) and not replayed
+            only_replayed += bool(replayed) and not logged
     if not (only_logged or only_replayed):
         return []
     return [f"Autotask marked {plural(only_logged, 'call')} the replay did not flag, and the replay flagged "
@@ -161,7 +177,7 @@ def _labels_and_threads(rows, before, categories: dict[str, schema.Category], ma
     durations = int_values(both.column("execution_ms"), null_as=-1)
     usage = thread_usage(pairs, _ns(both), durations, max_threads, per_call=True)
     first = both.num_rows - rows.num_rows
-    return pair_labels[pairs[first:]].tolist(), (usage.level_at_start[first:] > max_threads).tolist()
+    return pair_labels[pairs[first:]], usage.level_at_start[first:] > max_threads
 
 
 def _ns(table):

@@ -13,7 +13,7 @@ of importing either. `to_pandas()` and `to_arrow()` build them on demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 TEXT = "text"        # untrusted text from the logs, or words of the report
@@ -68,21 +68,37 @@ def is_missing(value: object) -> bool:
         return True
 
 
-class Table:
-    """Rows under declared columns, stored column by column. The last
-    `footer` rows are totals (totals' Grand total): tables for people set
-    them apart, and sorting keeps them last."""
+class Lazy:
+    """A column whose values are made when asked for, a slice at a time: a
+    million-call hour writes its CSV and shows its first hundred rows
+    without ever holding a million Python values at once."""
 
-    def __init__(self, columns: Sequence[Column], data: Sequence[Sequence], footer: int = 0):
+    def __init__(self, length: int, fetch: Callable[[int, int], list]):
+        self.length = length
+        self.fetch = fetch  # (start, stop) -> the values of rows start..stop-1
+
+    def __len__(self) -> int:
+        return self.length
+
+
+CHUNK_ROWS = 65_536  # rows made at once when a table is written out
+
+
+class Table:
+    """Rows under declared columns, stored column by column (a list, or a
+    Lazy made on demand). The last `footer` rows are totals (totals' Grand
+    total): tables for people set them apart, and sorting keeps them last."""
+
+    def __init__(self, columns: Sequence[Column], data: Sequence[Sequence | Lazy], footer: int = 0):
         if len(columns) != len(data):
             raise ValueError(f"{len(columns)} columns but {len(data)} columns of values")
         self.columns = tuple(columns)
-        self.data = [list(values) for values in data]
+        self._data = [values if isinstance(values, Lazy) else list(values) for values in data]
         self.footer = footer
         self._index = {column.name: i for i, column in enumerate(self.columns)}
         if len(self._index) < len(self.columns):
             raise ValueError(f"two columns share a name: {self.names}")
-        lengths = {len(values) for values in self.data}
+        lengths = {len(values) for values in self._data}
         if len(lengths) > 1:
             raise ValueError(f"columns of different lengths: {sorted(lengths)}")
 
@@ -93,6 +109,26 @@ class Table:
         return cls(columns, data, footer)
 
     @property
+    def data(self) -> list[list]:
+        """Every column as a list (a Lazy column is made in full, once)."""
+        self._data = [self._made(i) for i in range(len(self._data))]
+        return self._data
+
+    def made(self) -> "Table":
+        """The same table with every column made now (a screen makes them in
+        its worker thread, not while drawing)."""
+        self.data
+        return self
+
+    def _made(self, i: int) -> list:
+        values = self._data[i]
+        return values.fetch(0, len(values)) if isinstance(values, Lazy) else values
+
+    def _slice(self, i: int, start: int, stop: int) -> list:
+        values = self._data[i]
+        return values.fetch(start, stop) if isinstance(values, Lazy) else values[start:stop]
+
+    @property
     def names(self) -> list[str]:
         return [column.name for column in self.columns]
 
@@ -100,16 +136,29 @@ class Table:
         return self.columns[self._index[name]]
 
     def column(self, name: str) -> list:
-        return self.data[self._index[name]]
+        i = self._index[name]
+        self._data[i] = self._made(i)
+        return self._data[i]
 
     def __len__(self) -> int:
-        return len(self.data[0]) if self.data else 0
+        return len(self._data[0]) if self._data else 0
+
+    def slice(self, start: int, stop: int, footer: int = 0) -> "Table":
+        """Rows start..stop-1, made only for them."""
+        stop = min(stop, len(self))
+        return Table(self.columns, [self._slice(i, start, stop) for i in range(len(self._data))], footer)
+
+    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator["Table"]:
+        """The table in slices of `rows` rows, for writing it out."""
+        for start in range(0, max(len(self), 1), rows):
+            yield self.slice(start, start + rows)
 
     def rows(self) -> Iterator[tuple]:
-        return zip(*self.data) if self.data else iter(())
+        for part in self.chunks():
+            yield from zip(*part._data) if part._data else ()
 
     def row(self, position: int) -> dict:
-        return {column.name: values[position] for column, values in zip(self.columns, self.data)}
+        return dict(zip(self.names, next(self.slice(position, position + 1).rows())))
 
     def records(self) -> list[dict]:
         names = self.names
@@ -130,7 +179,11 @@ class Table:
         return Table(self.columns, [[values[i] for i in positions] for values in self.data], footer)
 
     def head(self, n: int) -> "Table":
-        return self.take(range(min(n, len(self))))
+        return self.slice(0, n)
+
+    def extended(self, column: Column, values: Sequence | Lazy) -> "Table":
+        """The table with one more column last (a Lazy stays lazy)."""
+        return Table((*self.columns, column), [*self._data, values], self.footer)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Table):
