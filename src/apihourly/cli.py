@@ -4,9 +4,11 @@ report to output.emit; domain errors become one line and an exit code here."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -77,7 +79,8 @@ TimeFormatOpt = Annotated[TimeFormat, typer.Option(
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead of a table.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", show_default=False, help="Write CSV (JSON for a .json name) to this file.")]
+    "--output", "-o", show_default=False,
+    help="Write CSV (JSON for a .json name; gzipped for a .gz name) to this file, never over a log read; - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
@@ -110,7 +113,18 @@ def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: Ti
 
     if csv and json:
         raise typer.BadParameter("choose one of --csv and --json")
-    return Output(JSON if json else CSV if csv else TABLE, path, raw, time_format.value, limit, part)
+    fmt = JSON if json else CSV if csv else TABLE
+    if path is not None and _is_stdout(path):
+        path, fmt = None, JSON if json else CSV  # then written as --csv or --json writes
+    return Output(fmt, path, raw, time_format.value, limit, part)
+
+
+def _is_stdout(path: Path) -> bool:
+    """`-o -`, and `-o /dev/stdout` (or /dev/fd/1): a file in its place
+    would replace what the shell set up, a pipe or a file opened to append."""
+    from .output.export import descriptor_of
+
+    return str(path) == "-" or descriptor_of(path) == 1
 
 
 def _log_specs(logs: list[str] | None) -> list[str]:
@@ -169,15 +183,22 @@ def _day(query, date_text: str | None):
     return parse_date(date_text) if date_text else latest_day(query)
 
 
-def _run(ctx: typer.Context, build: Callable[[], object], out, checks: Checks = Checks()) -> None:
-    """Build the report, then show or write it; domain errors become one line."""
-    report = _built(build, debug=bool(ctx.find_root().params.get("debug")))
+def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[object], object], out,
+         checks: Checks = Checks()) -> None:
+    """Open the logs, build the report from them, then show or write it;
+    domain errors become one line. -o never writes over a log it read."""
+
+    def opened_and_built():
+        query = _open(source, threshold, out)
+        return query, build(query)
+
+    query, report = _built(opened_and_built, debug=bool(ctx.find_root().params.get("debug")))
     if checks.strict and (report.stats.skipped or report.stats.emptied):
         from .output.cells import read_warnings
 
         _fail("; ".join(read_warnings(report.stats)),
               "--strict refuses logs with values it cannot read; fix them or drop --strict")
-    _emit(report, out)
+    _emit(report, out, tuple(log.path for log in query.logs.files))
     if checks.fail_on_breach and report.breaches:
         _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped
         raise typer.Exit(3)
@@ -218,23 +239,78 @@ def _fail(message: str, hint: str = "") -> None:
     raise typer.Exit(1)
 
 
-def _emit(report, out) -> None:
+def _emit(report, out, logs_read) -> None:
+    """Show or write the report, then its notes and warnings on stderr."""
     from .output.cells import messages
-    from .output.emit import emit, rows_written
+    from .output.emit import rows_written
 
-    try:
-        emit(report, out, sys.stdout)
-    except BrokenPipeError:
-        _quiet_stdout()  # `... | head` closed the pipe: that is not an error
-        raise typer.Exit(0) from None
-    if out.path:
+    if _written(report, out, logs_read) and out.path:
         _say("wrote", f"{rows_written(report, out):,} rows to {out.path}")
     for kind, text in messages(report):
         _say(kind, text)
 
 
+def _written(report, out, logs_read) -> bool:
+    """Write the report; False when its reader closed the pipe early. That
+    ends the output quietly, as `... | head` expects, but not the command:
+    warnings still follow and --fail-on-breach still decides the exit code.
+    A report that could not be written is one error line and exit 1."""
+    from .output.emit import emit
+    from .output.export import reason
+
+    try:
+        with _signals_end_cleanly():
+            emit(report, out, sys.stdout if out.path else _stdout(), logs_read)
+        return True
+    except BrokenPipeError:
+        if not out.path:
+            _quiet_stdout()
+        return False
+    except OSError as exc:
+        if not out.path:
+            _quiet_stdout()
+        _fail(f"{out.path or 'stdout'}: {reason(exc)}")
+
+
+def _stdout():
+    """sys.stdout, which Python sets to None when the command started with
+    it closed (`>&-`): Rich would then print into nothing and exit 0."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+    return sys.stdout
+
+
+@contextmanager
+def _signals_end_cleanly():
+    """While the report is written, SIGTERM and SIGHUP raise SystemExit (exit
+    128 + the signal, as a shell reports a killed command) instead of
+    killing the process, so that -o's temporary file is removed as on
+    Ctrl-C. Only a signal left at its default is changed: one ignored
+    (nohup) or handled by whoever runs the command stays so."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers, and only it gets signals
+        return
+    wanted = [sig for sig in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(sig) is signal.SIG_DFL]
+    before = {sig: signal.signal(sig, _exit_on_signal) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _quiet_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush stays silent."""
+    """Point stdout at /dev/null so the interpreter's final flush (of what
+    could not be written) stays silent."""
+    if sys.stdout is None:
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
@@ -267,15 +343,14 @@ def summary(
 
     out = _output(csv, json, output, raw, time_format)
 
-    def report():
-        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
+    def report(query):
         day = _day(query, date)
         built = build(query, day)
         if fail_on_breach:
             built.breaches = _breaches(query, day_window(day, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
@@ -303,13 +378,12 @@ def activity(
 
     out = _output(csv, json, output, raw, time_format, limit)
 
-    def report():
-        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
+    def report(query):
         given = parse_date(date) if date else None
         day, slot = resolve_hour(hour, given, query.tz, lambda: latest_day(query))
         return build(query, day, slot, vendor, max_threads)
 
-    _run(ctx, report, out, Checks(strict))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict))
 
 
 @app.command()
@@ -328,11 +402,10 @@ def totals(
 
     out = _output(csv, json, output, raw, time_format)
 
-    def report():
-        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
+    def report(query):
         return build(query, _day(query, date))
 
-    _run(ctx, report, out, Checks(strict))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict))
 
 
 @app.command()
@@ -355,8 +428,7 @@ def days(
 
     out = _output(csv, json, output, raw)
 
-    def report():
-        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
+    def report(query):
         first = parse_date(since, "--since") if since else None
         last = parse_date(until, "--until") if until else None
         if first and last and first > last:
@@ -366,7 +438,7 @@ def days(
             built.breaches = _breaches(query, range_window(first, last, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
@@ -394,11 +466,10 @@ def limits(
 
     out = _output(csv, json, output, raw, time_format, limit, part.value)
 
-    def report():
-        query = _open(Source(logs, tz, input_tz, input_time_format), threshold, out)
+    def report(query):
         return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))
 
-    _run(ctx, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()

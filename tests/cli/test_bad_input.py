@@ -215,13 +215,15 @@ def test_output_file_is_all_or_nothing(logdir, tmp_path, monkeypatch):
     target = tmp_path / "report.csv"
     target.write_text("old report\n")
 
-    def explode(report, fmt, stream, *options):
-        stream.write("half a rep")
+    half_written = []
+
+    def interrupted(fd):  # Ctrl-C with the temporary file written, before the rename
+        half_written.extend(p.name for p in tmp_path.iterdir() if p.name.startswith(".report.csv."))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("apihourly.output.export.write", explode)
+    monkeypatch.setattr("os.fsync", interrupted)
     result = run("days", "-l", str(logdir), "-o", str(target))
-    assert result.exit_code != 0
+    assert result.exit_code != 0 and len(half_written) == 1
     assert target.read_text() == "old report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["logs", "report.csv"]
 

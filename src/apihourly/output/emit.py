@@ -3,6 +3,9 @@ people, CSV or JSON on a stream, or a file written atomically."""
 
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -39,18 +42,28 @@ def render(report: Report, time_format: str = "24h", limit: int = 100):
     return draw(report, time_format, limit)
 
 
-def emit(report: Report, out: Output, stream: TextIO) -> None:
-    """Write the report to `out.path`, else to `stream` as out.fmt says."""
+def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] = ()) -> None:
+    """Write the report to `out.path` (never over one of `logs_read`), else
+    to `stream` as out.fmt says. A reader that closed the stream raises
+    BrokenPipeError, whatever the format: the caller decides what it means."""
     if out.path:
-        export.write_file(report, out.path, out.raw, out.part)
+        export.write_file(report, out.path, out.raw, out.part, logs_read)
     elif out.fmt in (CSV, JSON):
         export.write(report, out.fmt, stream, out.raw, out.part)
         stream.flush()
     else:
-        from rich.console import Console
+        _console(stream).print(render(report, out.time_format, out.limit))
 
-        Console(file=stream, emoji=False, markup=False, highlight=False).print(
-            render(report, out.time_format, out.limit))
+
+def _console(stream: TextIO):
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich's own exits 1, which would hide a --fail-on-breach verdict.
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return PipeConsole(file=stream, emoji=False, markup=False, highlight=False)
 
 
 def rows_written(report: Report, out: Output) -> int:

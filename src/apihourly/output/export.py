@@ -3,11 +3,14 @@ quoting, formula neutralising, JSON types and how files are written."""
 
 from __future__ import annotations
 
-import io
+import errno
 import json
 import os
 import re
-import tempfile
+import secrets
+import stat
+import zlib
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -72,11 +75,18 @@ def _csv_field(value: object) -> str:
 
 
 def write_csv(table: Table, stream: TextIO, raw: bool = False) -> None:
-    stream.write(csv_line(csv_cell(name, raw) for name in table.names))
-    # Converted a column at a time: a column of plain ints or strings (nearly
-    # all of them) needs no per-cell call, which dominated writing 50k rows.
-    columns = [_csv_column(values, raw) for values in table.data]
-    stream.writelines(csv_line(row) for row in zip(*columns))
+    stream.writelines(csv_pieces(table, raw))
+
+
+def csv_pieces(table: Table, raw: bool = False) -> Iterator[str]:
+    """The table as CSV text, the header and then a piece per slice of rows:
+    a million-call hour is never held as one string or as Python rows."""
+    yield csv_line(csv_cell(name, raw) for name in table.names)
+    for part in table.chunks():
+        # Converted a column at a time: a column of plain ints or strings (nearly
+        # all of them) needs no per-cell call, which dominated writing 50k rows.
+        columns = [_csv_column(values, raw) for values in part.data]
+        yield "".join(csv_line(row) for row in zip(*columns))
 
 
 def _csv_column(values: list, raw: bool) -> list:
@@ -99,30 +109,52 @@ def json_value(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _json_rows(table: Table) -> list[dict]:
-    return [{k: (None if is_missing(v) else v) for k, v in row.items()} for row in table.records()]
-
-
 def write_json(report: Report, stream: TextIO, part: str | None = None) -> None:
-    """The report as one JSON object: what it covers, its rows (`part`'s
-    rows for a report of several tables), and for those every table by
-    name with the headline figures and the limits exceeded."""
-    document = {
+    stream.writelines(json_pieces(report, part))
+
+
+def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
+    """The report as one JSON object, written a piece at a time: what it
+    covers, its rows (`part`'s rows for a report of several tables), and
+    for those every table by name with the headline figures and the limits
+    exceeded. Each row is one line, so the rows stream as they are made."""
+    head = {
         "report": report.kind,
         "date": report.day.isoformat() if report.day else None,
         "tz": report.tz.key,
         "threshold": report.threshold,
         "files": report.stats.files,
         "calls_read": report.stats.rows,
-        "rows": _json_rows(report.part(part)),
     }
+    yield _dumps(head, indent=1)[:-2] + ',\n "rows": '
+    yield from _json_array(report.part(part), "  ")
     if report.parts:
-        document["meta"] = report.meta
-        document["tables"] = {name: _json_rows(table) for name, table in report.parts.items()}
+        yield ',\n "meta": ' + _dumps(report.meta) + ',\n "tables": {'
+        for i, (name, table) in enumerate(report.parts.items()):
+            yield ("," if i else "") + f"\n  {_dumps(name)}: "
+            yield from _json_array(table, "   ")
+        yield "\n }"
     if report.parts or report.breaches:
-        document["breaches"] = report.breaches
-    json.dump(document, stream, default=json_value, ensure_ascii=True, indent=1)
-    stream.write("\n")
+        yield ',\n "breaches": ' + _dumps(report.breaches)
+    yield "\n}\n"
+
+
+def _json_array(table: Table, indent: str) -> Iterator[str]:
+    """A table's rows as a JSON array of objects, a slice at a time."""
+    names, first = table.names, True
+    yield "["
+    for part in table.chunks():
+        rows = (_dumps({k: (None if is_missing(v) else v) for k, v in zip(names, row)}) for row in part.rows())
+        text = f",\n{indent}".join(rows)
+        if text:
+            yield ("\n" if first else ",\n") + indent + text
+            first = False
+    yield "]" if first else "\n" + indent[:-1] + "]"
+
+
+def _dumps(value: object, indent: int | None = None) -> str:
+    # Without indent json uses its C encoder: a row is one line, fast.
+    return json.dumps(value, default=json_value, ensure_ascii=True, indent=indent)
 
 
 def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None) -> None:
@@ -134,21 +166,151 @@ def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str
 
 
 def format_for(path: Path) -> str:
-    """The format a file name asks for: JSON for a .json name, else CSV."""
-    return "json" if path.suffix.lower() == ".json" else "csv"
+    """The format a file name asks for: JSON for a .json (or .json.gz) name, else CSV."""
+    return "json" if _plain_name(path).endswith(".json") else "csv"
 
 
-def write_file(report: Report, path: Path, raw: bool = False, part: str | None = None) -> None:
-    """Write CSV (or JSON for a .json name) through a temporary file renamed
-    into place, so an error midway never leaves a half-written file."""
-    buffer = io.StringIO()
-    write(report, format_for(path), buffer, raw, part)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+def _plain_name(path: Path) -> str:
+    return path.name.lower().removesuffix(".gz")
+
+
+def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None) -> Iterator[bytes]:
+    """The bytes a file of this name gets, a piece at a time: CSV or JSON as
+    format_for says, gzipped for a .gz name. A .gz name never holds plain
+    text: `gzip -d` and every reader that trusts the name would fail on it."""
+    pieces = json_pieces(report, part) if format_for(path) == "json" else csv_pieces(report.part(part), raw)
+    if not path.name.lower().endswith(".gz"):
+        yield from (piece.encode("utf-8") for piece in pieces)
+        return
+    # A gzip stream with no name and mtime 0: the same report gives the same bytes.
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    for piece in pieces:
+        yield packer.compress(piece.encode("utf-8"))
+    yield packer.flush()
+
+
+class Refused(OSError):
+    """A path -o will not write to, because writing would destroy something."""
+
+    def __init__(self, path: Path, why: str):
+        super().__init__(None, why, str(path))
+
+
+# Why a file could not be written, worded for the `error: <path>: <why>` line.
+REASONS = {
+    errno.ENOENT: "its folder does not exist", errno.ENOTDIR: "part of its folder is a file, not a folder",
+    errno.EISDIR: "is a folder", errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+    errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded", errno.EBADF: "not open for writing",
+}
+
+
+def reason(exc: OSError) -> str:
+    """The short lower-case why of an error raised while writing a report."""
+    if exc.errno in REASONS:
+        return REASONS[exc.errno]
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+def write_file(report: Report, path: Path, raw: bool = False, part: str | None = None,
+               logs_read: Iterable[Path] = ()) -> None:
+    """Write the report to `path` (see `save`): CSV, JSON for a .json name,
+    gzipped for a .gz name."""
+    save(path, encoded(report, path, raw, part), logs_read)
+
+
+def save(path: Path, data: Iterable[bytes], logs_read: Iterable[Path] = ()) -> None:
+    """Write `data` to `path` without ever destroying what is there.
+
+    A name for an open descriptor (/dev/stderr, /dev/fd/N) is written to
+    that descriptor; a character device (/dev/null) or FIFO is opened and
+    written directly: replacing either with a regular file would break the
+    system or the reader. A regular file, or a new one, is written through a
+    temporary file beside it (beside a symlink's target: the link stays)
+    renamed into place, so an error or a signal never leaves half a report;
+    it keeps the old file's mode, and a new file gets 0666 less the umask,
+    as a shell's `>` gives. Refused: a folder, a block device or socket,
+    and any log this command reads (same device and inode, so through
+    symlinks and hard links too): that would lose the input for its report.
+    """
+    descriptor, existing = descriptor_of(path), _stat(path)
+    if existing is not None:
+        _refuse_logs_read(path, existing, logs_read)
+    if descriptor is not None:
+        _write_all(os.dup(descriptor), data)
+    elif existing is None or stat.S_ISREG(existing.st_mode):
+        _replace(Path(os.path.realpath(path)), data, existing)
+    elif stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode):
+        _write_all(os.open(path, os.O_WRONLY | os.O_CLOEXEC), data)
+    elif stat.S_ISDIR(existing.st_mode):
+        raise IsADirectoryError(errno.EISDIR, REASONS[errno.EISDIR], str(path))
+    else:
+        raise Refused(path, "is not a file, character device or FIFO; -o writes only to those")
+
+
+# /dev/stdout and its kin are links to descriptors the shell set up (a pipe,
+# a file opened for appending): opened afresh or renamed over, they would
+# truncate or replace what the shell meant.
+_DESCRIPTOR = re.compile(r"/dev/fd/(\d+)|/proc/self/fd/(\d+)|/dev/(stdin|stdout|stderr)")
+_STANDARD = {"stdin": 0, "stdout": 1, "stderr": 2}
+
+
+def descriptor_of(path: Path) -> int | None:
+    """The open descriptor a path names (/dev/stdout is 1), or None."""
+    match = _DESCRIPTOR.fullmatch(os.path.normpath(os.path.abspath(path)))
+    if not match:
+        return None
+    number, self_number, standard = match.groups()
+    return _STANDARD[standard] if standard else int(number or self_number)
+
+
+def _stat(path: Path | str) -> os.stat_result | None:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        return os.stat(path)  # through symlinks: what a write would reach
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _refuse_logs_read(path: Path, existing: os.stat_result, logs_read: Iterable[Path]) -> None:
+    for log in logs_read:
+        found = _stat(log)
+        if found is not None and os.path.samestat(existing, found):
+            named = "" if str(log) == str(path) else f" ({log})"
+            raise Refused(path, f"is a log this command reads{named}; -o never writes over its input")
+
+
+def _write_all(fd: int, data: Iterable[bytes]) -> None:
+    with open(fd, "wb", closefd=True) as handle:
+        handle.writelines(data)
+
+
+def _replace(target: Path, data: Iterable[bytes], existing: os.stat_result | None) -> None:
+    """Write `data` to a temporary file beside `target` (the same file
+    system, so the rename is atomic) and rename it over `target`. The file
+    is synced first: a crash just after the rename must not leave an empty
+    report where the old one was."""
+    fd, tmp = _create_temp(target)
+    try:
+        with open(fd, "wb", closefd=True) as handle:
+            if existing is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(existing.st_mode))
+            handle.writelines(data)  # made as written: an error midway removes the temporary file
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:  # Ctrl-C and SIGTERM (made SystemExit by the CLI) too
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _create_temp(target: Path) -> tuple[int, Path]:
+    """A new hidden file beside `target`. Created with mode 0666 so that the
+    umask (or the folder's default ACL) applies as to any new file;
+    tempfile.mkstemp's 0600 would stay on the report."""
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), tmp
+        except FileExistsError:
+            continue
