@@ -9,7 +9,8 @@ import pytest
 
 from apihourly.errors import NoLogsFound
 from apihourly.read import formats
-from apihourly.read.files import find_log_files, may_overlap, no_logs_hint
+from apihourly.read.discovery import find_log_files, no_logs_hint
+from apihourly.read.files import may_overlap
 from apihourly.timeaxis import to_ns
 
 

@@ -9,6 +9,10 @@ The dialect is read off the file's first lines: the delimiter from the
 header (`,` `;` tab `|`: Excel in European locales saves with `;`), and a
 first line that is not the header is skipped: Excel's `sep=;` and
 PowerShell 5.1's `#TYPE System.Management.Automation.PSCustomObject`.
+
+pyarrow reads a block at a time and refuses a record longer than a block
+("straddling object"); such a file is read again with blocks four times as
+big, up to MAX_BLOCK_BYTES, and what was already handed on is passed over.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ import re
 from dataclasses import dataclass
 
 from .. import schema
+from ..errors import LogFormatError
 
 POSITION = "lines"
 FIRST_RECORD = 2  # line 1 is the header
 STATISTICS = False
 BLOCK_BYTES = 1 << 22  # per read: big enough that per-block overhead is noise
+HEADER_BLOCK_BYTES = 1 << 16  # the header needs only the first lines
+MAX_BLOCK_BYTES = 1 << 28  # no call is this long: past it, an unclosed quote is the likely cause
+_STRADDLING = "straddling object"  # pyarrow's words for a record longer than a block
 DELIMITERS = (",", ";", "\t", "|")
 _SEP_LINE = re.compile(rb'^(?:\xef\xbb\xbf)?"?sep=(.)"?\s*$', re.IGNORECASE)
 _PREAMBLE = re.compile(rb"^(\xef\xbb\xbf)?#TYPE\b")
@@ -40,11 +48,8 @@ def sniff(head: bytes, tail: bytes) -> str | None:
 
 
 def header(path) -> tuple[list[str], dict]:
-    import pyarrow.csv as pcsv
-
     dialect = dialect_of(path)
-    reader = pcsv.open_csv(path, read_options=_read_options(dialect, 1 << 16),
-                           parse_options=_parse_options(dialect, lambda row: "skip"))
+    reader, _ = _opened(path, dialect, HEADER_BLOCK_BYTES, parse_options=_parse_options(dialect, lambda row: "skip"))
     return reader.schema.names, {}
 
 
@@ -87,7 +92,12 @@ def batches(log, columns: dict[str, str], window, cursor, stats):
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    refused: set[int] = set()  # a read again with bigger blocks meets these rows again
+
     def on_bad_row(row) -> str:
+        if row.number is not None and row.number in refused:
+            return "skip"
+        refused.add(row.number)
         cursor.rejected.append(row.number)
         reason = f"with {row.actual_columns} fields, expected {row.expected_columns}"
         stats.skip(log.path, reason, [row.number] if row.number else [], 1)
@@ -98,16 +108,66 @@ def batches(log, columns: dict[str, str], window, cursor, stats):
     types = {n: pa.dictionary(pa.int32(), pa.binary()) if n in dictionary else pa.binary() for n in names}
     dialect = dialect_of(log.path)
     cursor.first += dialect.preamble  # pyarrow numbers refused rows by the file's own lines
-    reader = pcsv.open_csv(
-        log.path,
-        read_options=_read_options(dialect, BLOCK_BYTES),
-        parse_options=_parse_options(dialect, on_bad_row),
+    options = {
+        "parse_options": _parse_options(dialect, on_bad_row),
         # An empty field is a missing value (and lets counts be cast in one go);
         # no other text, such as 'NA' or 'null', is taken for one.
-        convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types,
-                                            strings_can_be_null=True, null_values=[""]),
-    )
-    return reader, columns
+        "convert_options": pcsv.ConvertOptions(include_columns=names, column_types=types,
+                                               strings_can_be_null=True, null_values=[""]),
+    }
+    return _records(log.path, dialect, options), columns
+
+
+def _records(path, dialect: Dialect, options: dict):
+    """The file's record batches. When pyarrow stops at a record longer than
+    its block, the file is read again with bigger blocks and the records
+    already handed on are passed over, so each counts once."""
+    import pyarrow as pa
+
+    block, handed = BLOCK_BYTES, 0
+    while True:
+        reader, block = _opened(path, dialect, block, **options)
+        position = 0  # records of this read so far
+        try:
+            for batch in reader:
+                start = max(0, handed - position)  # records an earlier read handed on
+                position += batch.num_rows
+                if start < batch.num_rows:
+                    handed = position
+                    yield batch.slice(start) if start else batch
+            return
+        except pa.ArrowInvalid as exc:
+            if (block := _bigger(path, block, exc)) is None:
+                raise
+
+
+def _opened(path, dialect: Dialect, block: int, **options):
+    """pyarrow's streaming reader, which reads the first block at once, and
+    the block size that let it: bigger blocks while a record straddles them."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    while True:
+        try:
+            return pcsv.open_csv(path, read_options=_read_options(dialect, block), **options), block
+        except pa.ArrowInvalid as exc:
+            if (block := _bigger(path, block, exc)) is None:
+                raise
+
+
+def _bigger(path, block: int, exc: BaseException) -> int | None:
+    """The block size to try after `exc`: None when `exc` is not about a
+    record longer than the block, an error naming the file past the bound."""
+    if _STRADDLING not in str(exc):
+        return None
+    if block >= MAX_BLOCK_BYTES:
+        raise LogFormatError(path, f"a record longer than {_size(MAX_BLOCK_BYTES)}, the most read in one piece; "
+                                   'an unclosed quote (") makes the rest of a file one value') from None
+    return min(block * 4, MAX_BLOCK_BYTES)
+
+
+def _size(n: int) -> str:
+    return f"{n >> 20:,} MB" if n >= 1 << 20 else f"{n >> 10:,} KB"
 
 
 def latest_ns(log) -> int | None:

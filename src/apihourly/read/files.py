@@ -1,21 +1,19 @@
-"""From what the user typed to checked log files: specs to paths, the first
-bytes sniffed for the usual wrong files, the header matched to the schema,
-and hive-style `date=` folders that cannot hold a period left out."""
+"""Checked log files: the first bytes sniffed for the usual wrong files, the
+header matched to the schema, and hive-style `date=` folders that cannot
+hold a period left out. Which files there are is discovery.py's."""
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import sys
-from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .. import schema
-from ..errors import LogFormatError, NoLogsFound
+from ..errors import LogFormatError
 from ..timeaxis import DAY_NS, NS
 from . import formats
 
@@ -30,49 +28,6 @@ class LogFile:
     format: object  # the module that reads it (formats.Format.reader)
     columns: dict[str, str]  # canonical field -> column name in the file
     timestamp_type: object = None  # the Arrow type of the timestamp column, when the file declares one
-
-
-def find_log_files(specs: Iterable[str]) -> list[Path]:
-    """Files named by each spec (a file, a folder read recursively, or a glob).
-    A spec that names nothing is an error that says which one and why."""
-    found: dict[Path, None] = {}
-    for spec in specs:
-        paths = _expand(spec)
-        if not paths:
-            raise NoLogsFound(_nothing_at(spec), hint=no_logs_hint())
-        found.update(dict.fromkeys(paths))
-    if not found:
-        raise NoLogsFound("no log files given", hint=no_logs_hint())
-    return list(found)
-
-
-def no_logs_hint() -> str:
-    return f"point --logs (or APIHOURLY_LOGS) at a file, folder or glob of {formats.suffix_names(' or ')} logs"
-
-
-def _is_log(path: Path) -> bool:
-    return path.is_file() and formats.format_of(path) is not None and not path.name.startswith((".", "_"))
-
-
-def _expand(spec: str) -> list[Path]:
-    path = Path(spec).expanduser()
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if _is_log(p))
-    matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
-    return [p for p in matches if _is_log(p)] + [
-        sub for p in matches if p.is_dir() for sub in _expand(str(p))
-    ]
-
-
-def _nothing_at(spec: str) -> str:
-    path = Path(spec).expanduser()
-    if path.is_dir():
-        return f"{spec}: no log files ({formats.suffix_names(', ')}) in this folder"
-    if glob.has_magic(spec):
-        return f"{spec}: matches no log files ({formats.suffix_names(', ')})"
-    return f"{spec}: no such file or folder"
 
 
 def open_log(path: Path) -> LogFile:

@@ -14,14 +14,8 @@ from ..errors import LogFormatError
 from ..timeaxis import ACCEPTED_RANGE, ACCEPTED_RANGE_TEXT, EARLIEST_NS
 from ..words import plural
 from .canonical import Cursor, TimeRules, canonical
-from .files import (
-    LogFile,
-    find_log_files,
-    may_overlap,
-    open_log,
-    read_problem,
-    unraisable_into,
-)
+from .discovery import discover
+from .files import LogFile, may_overlap, open_log, read_problem, unraisable_into
 from .stats import ScanStats
 from .times import ACCEPTED_FORMS
 
@@ -59,10 +53,12 @@ class LogSet:
     source: str = ""
     rules: TimeRules = TimeRules()
     extents: dict[Path, Extent] = field(default_factory=dict, repr=False)
+    notes: list[tuple[Path, str]] = field(default_factory=list)  # what finding the files left out, and why
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules()) -> "LogSet":
-        return cls([open_log(p) for p in find_log_files(specs)], ", ".join(specs), rules)
+        found = discover(specs)
+        return cls([open_log(p) for p in found.paths], ", ".join(specs), rules, notes=found.notes)
 
     def scan(self, fields: Iterable[str], window: tuple[int, int] | None = None,
              stats: ScanStats | None = None) -> Iterator:
@@ -70,6 +66,8 @@ class LogSet:
         canonical fields (null where a file lacks one), rows inside `window`."""
         fields = [f for f in fields if f != schema.TIMESTAMP]
         stats = stats if stats is not None else ScanStats()
+        for path, text in self.notes:  # said by every report: its counts leave these out
+            stats.note(path, text)
         files = [log for log in self.files if may_overlap(log.path, window)]
         stats.files += len(files)
         for log in files:
