@@ -223,7 +223,7 @@ def _built(build: Callable[[], object], debug: bool):
 
 
 def _visible(text: str) -> str:
-    from .output.cells import visible
+    from .words import visible
 
     return visible(text)
 

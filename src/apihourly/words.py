@@ -1,6 +1,31 @@
-"""How apihourly words numbers in messages, the one copy every stage uses."""
+"""How apihourly words things for people, the one copy every stage uses:
+counts with their nouns, and untrusted text with its invisible and control
+characters made visible."""
+
+import re
 
 
 def plural(count: int, noun: str) -> str:
     """'1 call', '2,000 calls'."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here);
+# the bidirectional overrides, isolates and marks (LRM, RLM, ALM) that make
+# text read differently; and the invisible characters that make two labels
+# look alike: zero-width space and joiners, word joiner and invisible
+# operators, line and paragraph separators, the BOM, and tag characters.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                      "\u2066-\u206f\ufeff\U000e0000-\U000e007f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC, OSC, CSI, BEL, DEL, ...) as visible escapes."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

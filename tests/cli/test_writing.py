@@ -419,3 +419,35 @@ def test_an_ignored_signal_stays_ignored():
             assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
     finally:
         signal.signal(signal.SIGHUP, before)
+
+
+def test_csv_to_a_terminal_shows_escape_sequences_and_to_a_pipe_stays_exact(logdir):
+    """An OSC 52 sequence in a vendor name would write the terminal's clipboard."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from make_logs import call, write_csv
+
+    write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="\x1b]52;c;ZXZpbA==\x07evil")])
+    argv = [sys.executable, "-m", "apihourly", "summary", "--logs", str(logdir), "--tz", "UTC", "--csv"]
+    master, slave = pty.openpty()
+    child = subprocess.Popen(argv, stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    child.wait()
+    os.close(master)
+    assert child.returncode == 0
+    assert b"\x1b" not in seen and b"\x07" not in seen
+    assert seen.splitlines()[0] == b"Hour,\\x1b]52;c;ZXZpbA==\\x07evil,Total calls"
+    piped = subprocess.run(argv, capture_output=True, check=True).stdout
+    assert piped.splitlines()[0] == b"Hour,\x1b]52;c;ZXZpbA==\x07evil,Total calls"

@@ -9,7 +9,6 @@ value is written, its rule whether it stands out. Data text enters only as
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from rich.text import Text
@@ -19,7 +18,7 @@ from ..reports.model import Report
 from ..reports.table import COUNT, DATE, FLAG, HOUR, INSTANT, MINUTE, SHARE, TEXT, Column, Table, is_missing
 from ..schema import APPROACHING_SHARE
 from ..timeaxis import HourSlot, repeated_wall_hours, to_ns
-from ..words import plural
+from ..words import plural, visible
 
 OVER_STYLE = "bold white on red"
 APPROACHING_STYLE = "bold yellow"
@@ -27,27 +26,6 @@ LATENCY_STYLE = "yellow"
 TOTAL_ROW_STYLE = "bold"
 LINE_STYLE = "dim"
 TIER_STYLES = dict(zip((f"{share}%" for share, _ in TIERS), (LATENCY_STYLE, APPROACHING_STYLE, OVER_STYLE)))
-
-# C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here);
-# the bidirectional overrides, isolates and marks (LRM, RLM, ALM) that make
-# text read differently; and the invisible characters that make two labels
-# look alike: zero-width space and joiners, word joiner and invisible
-# operators, line and paragraph separators, the BOM, and tag characters.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
-                      "\u2066-\u206f\ufeff\U000e0000-\U000e007f]")
-
-
-def visible(text: str) -> str:
-    """Control characters (ESC, OSC, CSI, BEL, DEL, ...) as visible escapes."""
-    return _CONTROL.sub(_escape, text)
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
 
 def safe_text(value: object, style: str = "") -> Text:
     """Untrusted text as a Rich Text with control characters made visible."""

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from ..reports.model import Report
 from ..reports.table import Table, is_missing
+from ..words import visible
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
 # and Google Sheets (OWASP "CSV Injection"); a leading quote makes it text.
@@ -74,28 +75,36 @@ def _csv_field(value: object) -> str:
     return text
 
 
-def write_csv(table: Table, stream: TextIO, raw: bool = False) -> None:
-    stream.writelines(csv_pieces(table, raw))
+def write_csv(table: Table, stream: TextIO, raw: bool = False, terminal: bool = False) -> None:
+    stream.writelines(csv_pieces(table, raw, terminal))
 
 
-def csv_pieces(table: Table, raw: bool = False) -> Iterator[str]:
+def csv_pieces(table: Table, raw: bool = False, terminal: bool = False) -> Iterator[str]:
     """The table as CSV text, the header and then a piece per slice of rows:
-    a million-call hour is never held as one string or as Python rows."""
-    yield csv_line(csv_cell(name, raw) for name in table.names)
+    a million-call hour is never held as one string or as Python rows. For a
+    terminal, text cells have their control characters shown as escapes: an
+    ESC or OSC 52 sequence from a log would otherwise act on the terminal
+    (CSV to a file or a pipe stays exact)."""
+    yield csv_line(_shown(csv_cell(name, raw), terminal) for name in table.names)
     for part in table.chunks():
         # Converted a column at a time: a column of plain ints or strings (nearly
         # all of them) needs no per-cell call, which dominated writing 50k rows.
-        columns = [_csv_column(values, raw) for values in part.data]
+        columns = [_csv_column(values, raw, terminal) for values in part.data]
         yield "".join(csv_line(row) for row in zip(*columns))
 
 
-def _csv_column(values: list, raw: bool) -> list:
+def _shown(cell: object, terminal: bool) -> object:
+    return visible(cell) if terminal and isinstance(cell, str) else cell
+
+
+def _csv_column(values: list, raw: bool, terminal: bool = False) -> list:
     kinds = set(map(type, values))
     if kinds <= {int}:
         return values
     if kinds <= {str}:
-        return values if raw else [neutralise(v) for v in values]
-    return [csv_cell(v, raw) for v in values]
+        values = values if raw else [neutralise(v) for v in values]
+        return [visible(v) for v in values] if terminal else values
+    return [_shown(csv_cell(v, raw), terminal) for v in values]
 
 
 def json_value(value: object) -> object:
@@ -158,11 +167,20 @@ def _dumps(value: object, indent: int | None = None) -> str:
 
 
 def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None) -> None:
-    """The report as CSV (one table: `part`, or the report's own) or JSON."""
+    """The report as CSV (one table: `part`, or the report's own) or JSON.
+    JSON is ASCII with escapes already; CSV to a terminal shows its control
+    characters as escapes (see csv_pieces)."""
     if fmt == "json":
         write_json(report, stream, part)
     else:
-        write_csv(report.part(part), stream, raw)
+        write_csv(report.part(part), stream, raw, terminal=_is_terminal(stream))
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):  # closed or not a real file
+        return False
 
 
 def format_for(path: Path) -> str:
