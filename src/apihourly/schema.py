@@ -52,8 +52,9 @@ INTEGRATION_NAME = "Integration Name"
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
 KIND_ORDER = {VENDOR: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
-# The summary's own columns: an integration can never be labelled like one.
-RESERVED_LABELS = ("Hour", "Total calls")
+# The summary's own columns and the totals' footer row: an integration can
+# never be labelled like one.
+RESERVED_LABELS = ("Hour", "Total calls", "Grand total")
 
 
 def normalise_header(name: str) -> str:
@@ -142,7 +143,8 @@ def column_labels(categories: set[Category]) -> dict[Category, str]:
     Vendors keep their names. A custom integration named like a vendor (or
     'Unknown') is told apart with a ' (custom)' suffix, and a vendor called
     'Unknown' with ' (vendor)', so no two categories ever share a column;
-    nor does one share a name with the summary's own columns (Hour, Total calls).
+    nor does one share a name with the summary's own columns (Hour, Total
+    calls) or the totals' Grand total row.
     """
     taken = {name.casefold() for name in (UNKNOWN, *RESERVED_LABELS)}
     labels: dict[Category, str] = {}

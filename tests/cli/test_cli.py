@@ -160,6 +160,19 @@ def test_integrations_named_like_the_summarys_columns_get_columns_of_their_own(l
     rows = parsed_csv(run("summary", "--logs", str(logdir), "--csv").stdout)
     assert list(rows[10].items()) == [("Hour", "2026-11-15T10:00:00+00:00"), ("Hour (vendor)", "2"),
                                       ("Total calls (vendor)", "1"), ("Total calls", "3")]
+    document = json.loads(run("summary", "--logs", str(logdir), "--json").stdout)
+    assert document["rows"][10] == {"Hour": "2026-11-15T10:00:00+00:00", "Hour (vendor)": 2,
+                                    "Total calls (vendor)": 1, "Total calls": 3}
     drill = parsed_csv(run("activity", "--logs", str(logdir), "--hour", "10", "--vendor", "hour (vendor)",
                            "--csv").stdout)
     assert [r["Integration Name"] for r in drill] == ["Hour (vendor)", "Hour (vendor)"]
+
+
+def test_an_integration_named_grand_total_is_not_mistaken_for_the_totals_footer(logdir):
+    write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="Grand total"),
+                                 call("2026-11-15T10:01:00Z", vendor="Acme")])
+    rows = json.loads(run("totals", "--logs", str(logdir), "--json").stdout)["rows"]
+    assert [(r["Integration"], r["Kind"], r["Calls"]) for r in rows] == [
+        ("Acme", "vendor", 1), ("Grand total (vendor)", "vendor", 1), ("Grand total", "", 2)]
+    csv_rows = parsed_csv(run("totals", "--logs", str(logdir), "--csv").stdout)
+    assert [r["Integration"] for r in csv_rows].count("Grand total") == 1
