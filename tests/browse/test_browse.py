@@ -363,7 +363,7 @@ def test_missing_logs_and_skipped_rows_are_shown_in_the_app(tmp_path, logdir):
     async def skipped(app, pilot):
         summary = await settled(pilot, SummaryScreen)
         notes = str(summary.query_one("#notes").render())
-        assert notes == f"warning: {logdir / 'a.csv'}: 1 row skipped (1 unparseable execution_start at lines 3)"
+        assert notes == f"warning: {logdir / 'a.csv'}: 1 row skipped (1 unparseable execution_start at line 3)"
 
     drive(logdir, skipped)
 

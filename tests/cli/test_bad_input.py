@@ -146,7 +146,7 @@ def test_bad_rows_are_skipped_counted_and_reported_with_lines(logdir):
     assert result.exit_code == 0
     assert "8 rows read = 5 counted + 3 skipped" in " ".join(result.stdout.split())
     assert result.stderr == (
-        f"warning: {logdir / 'calls.csv'}: 3 rows skipped (1 with 11 fields, expected 10 at lines 7; "
+        f"warning: {logdir / 'calls.csv'}: 3 rows skipped (1 with 11 fields, expected 10 at line 7; "
         "2 unparseable execution_start at lines 3, 5); 2 unreadable return_count left empty at lines 6, 9\n")
 
 
@@ -164,7 +164,7 @@ def test_an_unreadable_optional_value_is_left_empty_and_the_call_counts(logdir):
     write_parquet(logdir / "a.parquet", rows)
     result = run("totals", "-l", str(logdir), "--csv")
     assert result.stdout.splitlines()[-1].startswith("Grand total,,5,")
-    assert result.stderr == f"warning: {logdir / 'a.parquet'}: 1 unreadable execution_ms left empty at rows 4\n"
+    assert result.stderr == f"warning: {logdir / 'a.parquet'}: 1 unreadable execution_ms left empty at row 4\n"
     assert_clean_error(run("totals", "-l", str(logdir), "--strict"), "1 unreadable execution_ms left empty")
 
 
@@ -301,8 +301,8 @@ def test_a_folder_of_daily_csv_exports_is_read_once_and_reported_the_same(logdir
     dated = run("summary", "-l", str(logdir), "--csv", "--date", "2026-11-15")
     assert default.stdout == dated.stdout and default.stderr == dated.stderr
     assert dated.stderr == (
-        f"warning: {logdir / '2026-11-14.csv'}: 1 row skipped (1 unparseable execution_start at lines 3); "
-        "1 unreadable return_count left empty at lines 4\n")
+        f"warning: {logdir / '2026-11-14.csv'}: 1 row skipped (1 unparseable execution_start at line 3); "
+        "1 unreadable return_count left empty at line 4\n")
 
 
 def test_a_skipped_file_still_reports_its_undated_rows(logdir):
@@ -311,7 +311,7 @@ def test_a_skipped_file_still_reports_its_undated_rows(logdir):
     default = run("totals", "-l", str(logdir), "--csv")
     dated = run("totals", "-l", str(logdir), "--csv", "--date", "2026-11-15")
     assert default.stdout == dated.stdout and default.stderr == dated.stderr
-    assert f"warning: {logdir / '2026-11-13.csv'}: 1 row skipped (1 with 2 fields, expected 10 at lines 3)" \
+    assert f"warning: {logdir / '2026-11-13.csv'}: 1 row skipped (1 with 2 fields, expected 10 at line 3)" \
         in dated.stderr
 
 

@@ -45,5 +45,5 @@ def test_lines_are_numbered_as_in_the_file_after_a_preamble(logdir):
     _write(logdir / "a.csv", ";", "sep=;", rows=ROWS[:1] + bad)
     result = run("summary", "--logs", str(logdir), "--date", "2026-11-15")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == (f"warning: {logdir / 'a.csv'}: 2 rows skipped (1 with 6 fields, expected 5 at lines 5; "
-                             "1 unparseable execution_start at lines 4)\n")
+    assert result.stderr == (f"warning: {logdir / 'a.csv'}: 2 rows skipped (1 with 6 fields, expected 5 at line 5; "
+                             "1 unparseable execution_start at line 4)\n")

@@ -76,7 +76,7 @@ def test_a_local_time_the_clocks_skip_is_skipped_and_counted(logdir):
     counts, notes = hours(logdir, day="2026-03-08")
     assert counts == {"2026-03-08T01:00:00-05:00": 1, "2026-03-08T03:00:00-04:00": 1}
     assert (f"warning: {logdir / 'export.csv'}: 1 row skipped (1 local times that do not exist in "
-            "America/New_York (clocks skip them) at lines 3)") in notes
+            "America/New_York (clocks skip them) at line 3)") in notes
 
 
 def test_display_times_follow_the_report_zone_unless_input_tz_says_where_they_were_written(logdir):

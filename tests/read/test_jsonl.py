@@ -110,7 +110,7 @@ BAD_LINES = [
     '{"ts": "2026-11-16T16:12:00Z", "autotask": {"vend',                   # 12: truncated, last
 ]
 BAD_LINES_WARNING = ("7 rows skipped (6 not a JSON object at lines 2, 3, 6, ...; "
-                     "1 unparseable execution_start at lines 9)")
+                     "1 unparseable execution_start at line 9)")
 
 
 def test_lines_that_are_not_objects_are_skipped_counted_and_named(logdir):
@@ -153,8 +153,8 @@ def test_a_bad_time_late_in_the_file_is_named_by_its_true_line(logdir, monkeypat
             lines.append(nested(f"{DAY}T15:{n:02d}:00Z", "Datto RMM"))
     path = write_jsonl(logdir / "calls.jsonl", lines)
     result = run("summary", "--logs", str(logdir), "--date", DAY, "--csv")
-    assert result.stderr == (f"warning: {path}: 2 rows skipped (1 not a JSON object at lines 12; "
-                             "1 unparseable execution_start at lines 33)\n")
+    assert result.stderr == (f"warning: {path}: 2 rows skipped (1 not a JSON object at line 12; "
+                             "1 unparseable execution_start at line 33)\n")
     counted = {r["Hour"][11:13]: r["Datto RMM"] for r in parsed_csv(result.stdout) if r["Total calls"] != "0"}
     assert counted == {"15": str(40 - 5 - 2)}  # 40 lines, 5 blank, 2 skipped
 

@@ -23,7 +23,7 @@ def test_placeholder_times_are_skipped_as_outside_the_range_and_change_nothing_e
         result = run(command, "--logs", str(logdir), "--csv")
         assert result.exit_code == 0, (command, result.stderr)
         assert f"{logdir / 'a.csv'}: 3 rows skipped (3 {RANGE} at lines 5, 6, 7)" in result.stderr
-        assert f"{logdir / 'b.parquet'}: 1 row skipped (1 {RANGE} at rows 2)" in result.stderr
+        assert f"{logdir / 'b.parquet'}: 1 row skipped (1 {RANGE} at row 2)" in result.stderr
     hours = parsed_csv(run("summary", "--logs", str(logdir), "--csv").stdout)
     assert hours[0]["Hour"] == "2026-11-15T00:00:00+00:00" and sum(int(r["V"]) for r in hours) == 4
     assert [r["Date"] for r in parsed_csv(run("days", "--logs", str(logdir), "--csv").stdout)] == ["2026-11-15"]

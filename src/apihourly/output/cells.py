@@ -230,11 +230,15 @@ def read_warnings(stats) -> list[str]:
 
 
 def _counted(reasons: dict) -> str:
-    """'5 unparseable execution_start at lines 17, 42, 99, ...; 1 ...'"""
+    """'5 unparseable execution_start at lines 17, 42, 99, ...; 1 ... at line 7'.
+    Positions have no thousands separators: in a comma-separated list, line
+    5,588 would read as lines 5 and 588."""
     parts = []
     for reason, skip in reasons.items():
-        where = ", ".join(f"{n:,}" for n in skip.where) + (", ..." if skip.count > len(skip.where) else "")
-        parts.append(f"{skip.count:,} {reason}" + (f" at {skip.unit} {where}" if skip.where else ""))
+        more = skip.count > len(skip.where)
+        unit = skip.unit if more or len(skip.where) > 1 else skip.unit.removesuffix("s")
+        where = ", ".join(map(str, skip.where)) + (", ..." if more else "")
+        parts.append(f"{skip.count:,} {reason}" + (f" at {unit} {where}" if skip.where else ""))
     return "; ".join(parts)
 
 
