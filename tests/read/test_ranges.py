@@ -2,11 +2,13 @@
 numbers no count can be: skipped, read as text, or left empty, with a clear
 word, never a crash or a wrong default date."""
 
+import shutil
 from datetime import datetime, timezone
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from clirun import parsed_csv, run
+import pytest
+from clirun import SAMPLES, parsed_csv, run
 from make_logs import burst, call, utc, write_csv, write_parquet
 
 RANGE = "outside the accepted time range (2000-01-01 to 2100-01-01)"
@@ -27,6 +29,21 @@ def test_placeholder_times_are_skipped_as_outside_the_range_and_change_nothing_e
     hours = parsed_csv(run("summary", "--logs", str(logdir), "--csv").stdout)
     assert hours[0]["Hour"] == "2026-11-15T00:00:00+00:00" and sum(int(r["V"]) for r in hours) == 4
     assert [r["Date"] for r in parsed_csv(run("days", "--logs", str(logdir), "--csv").stdout)] == ["2026-11-15"]
+
+
+@pytest.mark.parametrize("command", ["days", "summary", "totals", "limits"])
+def test_a_placeholder_row_in_the_sample_logs_changes_only_the_skipped_count(tmp_path, command):
+    logs = tmp_path / "logs"
+    shutil.copytree(SAMPLES, logs)
+    clean = run(command, "--logs", str(logs), "--csv")
+    with (logs / "2026-11-10.csv").open("a", encoding="utf-8") as handle:
+        handle.write("1970-01-01T00:00:00Z,query,Tickets,1,Datto RMM,,DATTO-RMM,rmm.sync@api.example.net,35,"
+                     "198.51.100.20\n")
+    lines = sum(1 for _ in (logs / "2026-11-10.csv").open(encoding="utf-8"))
+    placed = run(command, "--logs", str(logs), "--csv")
+    assert placed.exit_code == clean.exit_code == 0 and placed.stdout == clean.stdout
+    added = f"warning: {logs / '2026-11-10.csv'}: 1 row skipped (1 {RANGE} at line {lines})\n"
+    assert placed.stderr == clean.stderr + added
 
 
 def test_the_default_date_is_not_after_today_and_later_dates_are_named(logdir):
