@@ -111,13 +111,12 @@ class Table:
     @property
     def data(self) -> list[list]:
         """Every column as a list (a Lazy column is made in full, once)."""
-        self._data = [self._made(i) for i in range(len(self._data))]
-        return self._data
+        return self.made()._data
 
     def made(self) -> "Table":
         """The same table with every column made now (a screen makes them in
         its worker thread, not while drawing)."""
-        self.data
+        self._data = [self._made(i) for i in range(len(self._data))]
         return self
 
     def _made(self, i: int) -> list:
