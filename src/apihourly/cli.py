@@ -94,6 +94,12 @@ FailOnBreachOpt = Annotated[bool, typer.Option(
     "--fail-on-breach", help="Exit 3 (after the report) when any limit was exceeded: hourly per integration, "
     "rolling tenant threshold or threads.")]
 LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")]
+TopOpt = Annotated[Optional[int], typer.Option(
+    "--top", min=1, show_default=False,
+    help="Keep the N busiest integrations (and any over the limit); add the rest up in one 'Other' column.")]
+ColumnsOpt = Annotated[Optional[str], typer.Option(
+    "--columns", show_default=False,
+    help="Columns to show and write, in this order, comma-separated, e.g. 'Execution Start,Entity'.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", show_default=False, help="First date to list, YYYY-MM-DD.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", show_default=False, help="Last date to list, YYYY-MM-DD.")]
 
@@ -257,10 +263,14 @@ def _written(report, out, logs_read) -> bool:
     A report that could not be written is one error line and exit 1."""
     from .output.emit import emit
     from .output.export import reason
+    from .words import plural
 
     try:
         with _signals_end_cleanly():
-            emit(report, out, sys.stdout if out.path else _stdout(), logs_read)
+            escaped = emit(report, out, sys.stdout if out.path else _stdout(), logs_read)
+        if escaped:
+            _say("warning", f"stdout's encoding ({sys.stdout.encoding}) cannot hold {plural(escaped, 'character')} of "
+                            "the report: written as \\u escapes; -o FILE writes UTF-8, or set a UTF-8 locale")
         return True
     except BrokenPipeError:
         if not out.path:
@@ -315,6 +325,17 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _chosen(report, columns: str | None):
+    """The report with only the columns named (in that order), when named."""
+    if not columns:
+        return report
+    from .reports.table import chosen_columns
+
+    report.table = report.table.select(chosen_columns(report.table, columns, "--columns"))
+    report.meta["columns_chosen"] = True
+    return report
+
+
 def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
     from .reports.limits import LimitSettings, check
 
@@ -329,23 +350,28 @@ def summary(
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
-    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS, top: TopOpt = None,
 ) -> None:
     """Calls per hour of one day, one column per integration.
 
-    A Total calls cell is red when an integration was over the hourly limit,
-    yellow cells are at 75% of it or more.
+    A cell over the hourly limit is red and marked, one at 75% of it or more
+    yellow and marked; a Total calls cell is marked when an integration was
+    over, and marked apart when the hour alone held more calls than the
+    tenant's rolling limit (--db-threshold). A legend says what each mark is.
 
     Example: apihourly summary --date 2026-11-15 --tz America/New_York
     """
     from .reports.hourly import summary as build
+    from .reports.hourly import top_integrations
     from .timeaxis import day_window
 
     out = _output(csv, json, output, raw, time_format)
 
     def report(query):
         day = _day(query, date)
-        built = build(query, day)
+        built = build(query, day, db_threshold)
+        if top:
+            built = top_integrations(built, top)
         if fail_on_breach:
             built.breaches = _breaches(query, day_window(day, query.tz), db_threshold, max_threads)
         return built
@@ -362,7 +388,7 @@ def activity(
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
     json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
-    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS, columns: ColumnsOpt = None,
 ) -> None:
     """The calls behind one summary cell: one hour, one integration.
 
@@ -381,7 +407,7 @@ def activity(
     def report(query):
         given = parse_date(date) if date else None
         day, slot = resolve_hour(hour, given, query.tz, lambda: latest_day(query))
-        return build(query, day, slot, vendor, max_threads)
+        return _chosen(build(query, day, slot, vendor, max_threads), columns)
 
     _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict))
 
@@ -392,7 +418,7 @@ def totals(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False, columns: ColumnsOpt = None,
 ) -> None:
     """Calls per integration for one day, busiest first, with a grand total.
 
@@ -403,7 +429,7 @@ def totals(
     out = _output(csv, json, output, raw, time_format)
 
     def report(query):
-        return build(query, _day(query, date))
+        return _chosen(build(query, _day(query, date)), columns)
 
     _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict))
 
@@ -417,6 +443,7 @@ def days(
     csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
     strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Dates with API activity: calls, integrations, hours over the limit and
     the peak rolling 60-minute count of the whole tenant.
@@ -433,7 +460,7 @@ def days(
         last = parse_date(until, "--until") if until else None
         if first and last and first > last:
             raise BadOption(f"--since {first} is after --until {last}", "--since")
-        built = build(query, first, last, db_threshold)
+        built = _chosen(build(query, first, last, db_threshold), columns)
         if fail_on_breach:
             built.breaches = _breaches(query, range_window(first, last, query.tz), db_threshold, max_threads)
         return built

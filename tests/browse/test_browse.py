@@ -99,7 +99,7 @@ def test_over_limit_cell_opens_exactly_its_calls_sorts_and_goes_back(known):
         grid = table_of(summary)
         await move_to(pilot, grid, 14, 2)
         cell = cursor_cell(summary)
-        assert (cell.plain, str(cell.style)) == ("10,001", OVER_STYLE)
+        assert (cell.plain, str(cell.style)) == ("10,001 ▲", OVER_STYLE)
         await pilot.press("enter")
         calls = await settled(pilot, ActivityScreen)
         frame = calls.report.to_pandas()
@@ -318,7 +318,7 @@ def test_second_one_oclock_of_a_fall_back_day_opens_its_own_calls(logdir):
         assert grid.row_count == 26  # 25 hours and the sum row
         assert [grid.get_row_at(i)[0].plain for i in (1, 2)] == ["01:00 (-04:00)", "01:00 (-05:00)"]
         assert [(c.plain, str(c.style)) for c in (grid.get_row_at(1)[1], grid.get_row_at(2)[1])] == [
-            ("4", APPROACHING_STYLE), ("5", OVER_STYLE)]
+            ("4 △", APPROACHING_STYLE), ("5 ▲", OVER_STYLE)]
         await move_to(pilot, grid, 2, 1)
         await pilot.press("enter")
         calls = await settled(pilot, ActivityScreen)

@@ -79,7 +79,11 @@ def test_activity_table_says_how_many_rows_were_left_out(known):
                  "--limit", "10")
     assert result.exit_code == 0
     assert "7,500 calls, first 10 shown" in " ".join(result.stdout.split())
-    assert len(re.findall(r"^\s*query\s", result.stdout, re.M)) == 10
+    assert len(re.findall(r"^ 09:00:0\d\.\d00 ", result.stdout, re.M)) == 10
+    # one method, entity and user for every call: said once, not in every row
+    said = " ".join(result.stdout.split())
+    assert ("· Method: query · Entity: Tickets · Threshold Exceeded: no · Limit Reason: none · Integration Name: "
+            "IT Glue · Resource / API User: api@example.net ·") in said
 
 
 def test_output_file_writes_csv_or_json_by_name(known, tmp_path):

@@ -299,7 +299,7 @@ def test_a_reader_that_leaves_early_changes_neither_the_verdict_nor_the_warnings
     monkeypatch.setattr("apihourly.cli._quiet_stdout", lambda: quieted.append(True))
     piped = run(*args)
     assert (piped.exit_code, piped.stdout, piped.stderr) == (in_full.exit_code, "", in_full.stderr)
-    assert piped.stderr.startswith(f"warning: {warned}: 1 row skipped")
+    assert f"\nwarning: {warned}: 1 row skipped" in "\n" + piped.stderr
     assert ("\nbreach: " in piped.stderr) == breach and quieted == [True]
 
 
@@ -351,7 +351,7 @@ def test_a_process_whose_reader_leaves_early_keeps_its_verdict_and_warnings(fini
     code, stderr, in_full = finished[name]
     assert in_full.exit_code == (3 if PROCESSES[name][3] else 0)
     assert (code, stderr) == (in_full.exit_code, in_full.stderr)
-    assert stderr.startswith("warning: ") and "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert "\nwarning: " in "\n" + stderr and "Traceback" not in stderr and "Exception ignored" not in stderr
 
 
 @pytest.mark.parametrize("name, line", [

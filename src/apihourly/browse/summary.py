@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.binding import Binding
 
-from ..output.cells import Cells, hour_labels
+from ..output.cells import Cells, aligned, hour_labels
 from ..reports.hourly import summary
 from .base import ReportScreen
 
@@ -27,7 +27,8 @@ class SummaryScreen(ReportScreen):
         return summary(query, self.day)
 
     def extra_rows(self):
-        return [Cells(self.report, self.session.time_format).summary_sums(self.report.table)]
+        cells = Cells(self.report, self.session.time_format)
+        return aligned([cells.summary_sums(self.report.table)], cells.mark_widths(self.report.table))
 
     def heading(self) -> str:
         return f"API activity by hour, {self.day.isoformat()}: Enter on a count shows its calls"

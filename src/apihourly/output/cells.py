@@ -9,6 +9,7 @@ value is written, its rule whether it stands out. Data text enters only as
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from rich.text import Text
@@ -38,15 +39,80 @@ def number(value: object, style: str = "") -> Text:
     return Text(f"{int(value):,}", style=style)
 
 
-# Styles ----------------------------------------------------------------------
+# Marks and styles ------------------------------------------------------------
+# A cell that stands out does so twice: in colour, and by a mark after its
+# number that survives NO_COLOR, a file, `less` and a printout. Levels name
+# why it stands out; each has a style and maybe a mark (a glyph of Glyphs).
+
+OVER, NEAR, TENANT = "over", "near", "tenant"
+LEVELS = {OVER: (OVER_STYLE, "over"), NEAR: (APPROACHING_STYLE, "near"), TENANT: (OVER_STYLE, "tenant"),
+          **{tier: (style, None) for tier, style in TIER_STYLES.items()}}
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """The characters drawings use beyond ASCII, and ASCII stand-ins for a
+    stream that cannot encode them (a Latin-1 locale, a cp1252 console)."""
+
+    over: str = "▲"
+    near: str = "△"
+    tenant: str = "◆"
+    check: str = "✓"
+    blocks: str = " ▁▂▃▄▅▆▇█"
+    dots: str = "┄"
+    clipped: str = "↑"
+    encoding: str = "utf-8"  # of the stream drawn to
+
+    @property
+    def unicode(self) -> bool:
+        return self.over == UNICODE.over
+
+    def fit(self, text: str) -> str:
+        """Text with the characters the stream cannot encode as escapes
+        ('\\u6771'), made before the table is measured, so columns line up."""
+        if self.encoding == "utf-8":
+            return text
+        return text.encode(self.encoding, "backslashreplace").decode(self.encoding)
+
+    def encodable(self, encoding: str) -> bool:
+        drawn = "".join(v for k, v in vars(self).items() if k != "encoding")
+        try:
+            drawn.encode(encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+
+UNICODE = Glyphs()
+ASCII = Glyphs(over="!", near="~", tenant="#", check="x", blocks="  ..::||#", dots=".", clipped="^")
+
+
+def glyphs_for(encoding: str | None) -> Glyphs:
+    """The glyphs a stream in `encoding` can show: Unicode's where it can
+    encode them all, else ASCII's."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        name = "ascii"
+    if name == "utf-8":
+        return UNICODE
+    return replace(UNICODE if UNICODE.encodable(name) else ASCII, encoding=name)
+
+
+def hourly_level(calls: int, threshold: int, over: str = OVER) -> str:
+    """Over the threshold, or near it: from 75%, where Autotask slows calls."""
+    if calls > threshold:
+        return over
+    if calls and calls >= APPROACHING_SHARE * threshold:
+        return NEAR
+    return ""
+
 
 def cell_style(calls: int, threshold: int) -> str:
-    """Red over the threshold, yellow from 75% of it, where Autotask slows calls."""
-    if calls > threshold:
-        return OVER_STYLE
-    if calls and calls >= APPROACHING_SHARE * threshold:
-        return APPROACHING_STYLE
-    return ""
+    """Red over the threshold, yellow from 75% of it."""
+    return LEVELS[level][0] if (level := hourly_level(calls, threshold)) else ""
 
 
 def tier_style(calls: int, floors: list[int]) -> str:
@@ -58,21 +124,31 @@ def tier_style(calls: int, floors: list[int]) -> str:
     return LATENCY_STYLE if calls >= floors[0] else ""
 
 
-def _any_category_over(value, row: dict, report: Report) -> str:
-    return OVER_STYLE if any(row[label] > report.threshold for label in report.categories) else ""
+def db_threshold(report: Report) -> int | None:
+    return report.meta.get("db_threshold")
+
+
+def _hour_total(value, row: dict, report: Report) -> tuple[str, ...]:
+    """Total calls: over when an integration of the hour was over its hourly
+    limit; tenant when the hour alone held more than the tenant's rolling
+    limit (any 60 minutes, so a clock hour too)."""
+    over = OVER if any(row.get(label, 0) > report.threshold for label in report.categories) else ""
+    tenant = TENANT if db_threshold(report) is not None and value > db_threshold(report) else ""
+    return over, tenant
 
 
 # What a column's `rule` (reports/table.py) means: (value, the row by column
-# name, the report) -> a Rich style.
+# name, the report) -> the levels of the cell.
 RULES = {
-    "hourly": lambda value, row, report: cell_style(value, report.threshold),
-    "rolling": lambda value, row, report: cell_style(value, report.meta.get("db_threshold", report.threshold)),
-    "hour_total": _any_category_over,
-    "breach": lambda value, row, report: OVER_STYLE if value else "",
-    "over": lambda value, row, report: OVER_STYLE,
-    "threads": lambda value, row, report: OVER_STYLE if row["Max in flight"] > report.meta["max_threads"] else "",
-    "tier": lambda value, row, report: TIER_STYLES.get(row["Tier"], "") if row["First reached"] else "",
+    "hourly": lambda value, row, report: (hourly_level(value, report.threshold),),
+    "rolling": lambda value, row, report: (hourly_level(value, db_threshold(report) or report.threshold, TENANT),),
+    "hour_total": _hour_total,
+    "breach": lambda value, row, report: (OVER if value else "",),
+    "over": lambda value, row, report: (OVER,),
+    "threads": lambda value, row, report: (OVER if row["Max in flight"] > report.meta["max_threads"] else "",),
+    "tier": lambda value, row, report: (row["Tier"] if row["First reached"] else "",),
 }
+FOOTER_RULES = {"breach"}  # a totals row is not one integration: only its breach counts stand out
 
 
 # Clocks ----------------------------------------------------------------------
@@ -123,39 +199,74 @@ def hour_labels(slots: tuple[HourSlot, ...], time_format: str) -> list[str]:
 
 # Cells -------------------------------------------------------------------------
 
-class Cells:
-    """Rich Text cells for the rows of a report's tables, by column kind and rule."""
+Marked = tuple[Text, str]  # a cell and its marks
 
-    def __init__(self, report: Report, time_format: str = "24h"):
+
+class Cells:
+    """Rich Text cells for the rows of a report's tables, by column kind and
+    rule. `seen` collects the levels of every mark made, for the legend."""
+
+    def __init__(self, report: Report, time_format: str = "24h", glyphs: Glyphs = UNICODE):
         self.report = report
         self.time_format = time_format
+        self.glyphs = glyphs
+        self.seen: set[str] = set()
         self._hours: dict[int, str] | None = None
 
     def rows(self, table: Table, positions=None) -> list[list[Text]]:
-        """Cells of the rows at `positions` (all by default); footer rows bold."""
+        """Cells of the rows at `positions` (all by default); footer rows
+        bold; marks after the numbers, lined up within each column."""
+        return aligned(self.marked_rows(table, positions), self.mark_widths(table))
+
+    def mark_widths(self, table: Table) -> list[int]:
+        """The widest marks of each column over the whole table, so that rows
+        made a chunk at a time, and the summary's sum row, line up."""
+        marked = [spec.kind == COUNT and bool(spec.rule) for spec in table.columns]
+        if not any(marked):  # activity: a million rows, none of them marked
+            return [0] * len(marked)
+        body, records = len(table) - table.footer, table.records()
+        return [max((len(self.cell(spec, row[spec.name], row, "", i >= body)[1]) for i, row in enumerate(records)),
+                    default=0) if wanted else 0 for spec, wanted in zip(table.columns, marked)]
+
+    def marked_rows(self, table: Table, positions=None) -> list[list[Marked]]:
         positions = range(len(table)) if positions is None else positions
         body = len(table) - table.footer
         return [self.row(table, i, TOTAL_ROW_STYLE if i >= body else "") for i in positions]
 
-    def row(self, table: Table, position: int, base_style: str = "") -> list[Text]:
+    def row(self, table: Table, position: int, base_style: str = "") -> list[Marked]:
         values = [column[position] for column in table.data]
         named = dict(zip(table.names, values))
-        return [self.cell(spec, value, named, base_style) for spec, value in zip(table.columns, values)]
+        footer = base_style == TOTAL_ROW_STYLE
+        return [self.cell(spec, value, named, base_style, footer) for spec, value in zip(table.columns, values)]
 
-    def cell(self, spec: Column, value: object, row: dict, base_style: str = "") -> Text:
-        style = (RULES[spec.rule](value, row, self.report) if spec.rule else "") or base_style
+    def cell(self, spec: Column, value: object, row: dict, base_style: str = "", footer: bool = False) -> Marked:
+        levels = self.levels(spec, value, row, footer)
+        style = next((LEVELS[level][0] for level in levels), "") or base_style
+        text = self.text(spec, value, style)
+        if spec.kind != COUNT or is_missing(value):
+            return text, ""
+        marks = "".join(getattr(self.glyphs, LEVELS[level][1]) for level in levels if LEVELS[level][1])
+        self.seen.update(level for level in levels if LEVELS[level][1])
+        return text, marks
+
+    def levels(self, spec: Column, value: object, row: dict, footer: bool) -> list[str]:
+        if not spec.rule or is_missing(value) or (footer and spec.rule not in FOOTER_RULES):
+            return []
+        return [level for level in RULES[spec.rule](value, row, self.report) if level]
+
+    def text(self, spec: Column, value: object, style: str) -> Text:
         if spec.kind == COUNT:
             return number(value, style)
         if spec.kind == SHARE:
             return Text("" if is_missing(value) else f"{value:.1f}", style=style)
         if spec.kind == FLAG:
-            return Text("✓", style=style) if value else Text("")
+            return Text(self.glyphs.check, style=style) if value else Text("")
         if spec.kind == HOUR:
             return Text(self.hour_text(value), style=style)
         if spec.kind == INSTANT:
             return Text(instant_text(value, self.time_format, self.report.day) or spec.blank, style=style)
         if spec.kind in (TEXT, DATE, MINUTE):
-            return safe_text(spec.blank if is_missing(value) else value, style)
+            return Text(self.glyphs.fit(visible(spec.blank if is_missing(value) else str(value))), style=style)
         raise ValueError(f"no cells for columns of kind {spec.kind!r}")
 
     def hour_text(self, iso: str) -> str:
@@ -167,10 +278,33 @@ class Cells:
             self._hours = dict(zip((s.start_ns for s in slots), hour_labels(slots, self.time_format)))
         return self._hours.get(to_ns(datetime.fromisoformat(iso)), iso)
 
-    def summary_sums(self, table: Table) -> list[Text]:
+    def summary_sums(self, table: Table) -> list[Marked]:
         """The summary's last row: 'Total', then each count column added up."""
         sums = [sum(values) for spec, values in zip(table.columns, table.data) if spec.kind == COUNT]
-        return [Text("Total", style=TOTAL_ROW_STYLE), *(number(v, TOTAL_ROW_STYLE) for v in sums)]
+        return [(Text("Total", style=TOTAL_ROW_STYLE), ""), *((number(v, TOTAL_ROW_STYLE), "") for v in sums)]
+
+    def legend(self) -> str:
+        """What the marks made so far mean, in one line ('' when none)."""
+        report, g = self.report, self.glyphs
+        db = db_threshold(report) or report.threshold
+        words = {OVER: f"{g.over} over the limit ({report.threshold:,} calls per hour per integration)",
+                 NEAR: f"{g.near} at 75% of a limit or more",
+                 TENANT: f"{g.tenant} over the tenant's {db:,} calls per rolling 60 minutes"}
+        return " · ".join(words[level] for level in (OVER, NEAR, TENANT) if level in self.seen)
+
+
+def aligned(rows: list[list[Marked]], widths: list[int]) -> list[list[Text]]:
+    """Cells with their marks appended, padded to `widths` so that the digits
+    of a column stay right-aligned whether a cell is marked or not."""
+    return [[_with_marks(text, marks, width) for (text, marks), width in zip(row, widths)] for row in rows]
+
+
+def _with_marks(text: Text, marks: str, width: int) -> Text:
+    if not width:
+        return text
+    marked = text.copy()
+    marked.append(" " + marks.ljust(width), style=text.style)
+    return marked
 
 
 def stacked(header: str) -> str:

@@ -3,9 +3,12 @@ people, CSV or JSON on a stream, or a file written atomically."""
 
 from __future__ import annotations
 
+import codecs
 import errno
+import io
 import os
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -33,29 +36,111 @@ class Output:
     part: str | None = None
 
 
-def render(report: Report, time_format: str = "24h", limit: int = 100):
-    """A Rich renderable for the report: a Table, or a Group for `limits`."""
+def render(report: Report, view=None):
+    """A Rich renderable for the report (a Table, or a Group of them), drawn
+    for `view` (output/tables.View: clock, rows, width, glyphs)."""
     import importlib
+
+    from .tables import View
 
     module, function = RENDERERS.get(report.kind, ("tables", "plain"))
     draw = getattr(importlib.import_module(f"{__package__}.{module}"), function)
-    return draw(report, time_format, limit)
+    return draw(report, view or View())
 
 
-def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] = ()) -> None:
+def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] = ()) -> int:
     """Write the report to `out.path` (never over one of `logs_read`), else
     to `stream` as out.fmt says. A reader that closed the stream raises
-    BrokenPipeError, whatever the format: the caller decides what it means."""
+    BrokenPipeError, whatever the format: the caller decides what it means.
+    Returns how many characters the stream's encoding could not hold and
+    were written as escapes (files are UTF-8: none)."""
     if out.path:
         export.write_file(report, out.path, out.raw, out.part, logs_read)
-    elif out.fmt in (CSV, JSON):
-        export.write(report, out.fmt, stream, out.raw, out.part)
+        return 0
+    with escaped_beyond_encoding(stream) as escaped:
+        if out.fmt in (CSV, JSON):
+            export.write(report, out.fmt, stream, out.raw, out.part)
+            stream.flush()
+        else:
+            show(report, out, stream)
+    return escaped.count
+
+
+def show(report: Report, out: Output, stream: TextIO) -> None:
+    """The report as a table for people, as wide as the terminal (or
+    COLUMNS) allows, or as wide as it needs off a terminal; in the glyphs
+    the stream can encode, any other character written as an escape."""
+    from .cells import glyphs_for
+    from .tables import View
+
+    width = terminal_width(stream)
+    view = View(out.time_format, out.limit, width, glyphs_for(getattr(stream, "encoding", None)))
+    drawing = render(report, view)
+    _console(stream, _drawn_width(drawing, width)).print(drawing)
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """COLUMNS when set, else the terminal's width, else None: a file or a
+    pipe takes tables as wide as they are, not cut at 80 columns."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns if stream.isatty() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _drawn_width(drawing, width: int | None) -> int:
+    """The console width to draw at: `width`, widened to the drawing's least
+    width if it needs more (so Rich never shortens a number), or the
+    drawing's natural width when there is no limit."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    probe = Console(width=100_000, file=io.StringIO())
+    least, natural = Measurement.get(probe, probe.options, drawing)
+    return max(width, least) if width else max(natural, 20)
+
+
+class Escaped:
+    """Counts the characters an encoding could not hold, written as escapes."""
+
+    ERRORS = "apihourly-escape"
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, error: UnicodeEncodeError):
+        self.count += error.end - error.start
+        return codecs.backslashreplace_errors(error)
+
+
+_ESCAPED = Escaped()
+codecs.register_error(Escaped.ERRORS, _ESCAPED)
+
+
+@contextmanager
+def escaped_beyond_encoding(stream: TextIO):
+    """Characters the stream cannot encode (a CJK vendor name in a Latin-1
+    locale) written as backslash escapes, and counted, instead of failing
+    the command with a UnicodeEncodeError."""
+    counted = Escaped()
+    errors = getattr(stream, "errors", None)
+    if errors != "strict" or not hasattr(stream, "reconfigure"):
+        yield counted
+        return
+    before = _ESCAPED.count
+    stream.reconfigure(errors=Escaped.ERRORS)
+    try:
+        yield counted
+    finally:
         stream.flush()
-    else:
-        _console(stream).print(render(report, out.time_format, out.limit))
+        stream.reconfigure(errors=errors)
+        counted.count = _ESCAPED.count - before
 
 
-def _console(stream: TextIO):
+def _console(stream: TextIO, width: int):
     from rich.console import Console
 
     class PipeConsole(Console):
@@ -63,7 +148,7 @@ def _console(stream: TextIO):
             # Rich's own exits 1, which would hide a --fail-on-breach verdict.
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
-    return PipeConsole(file=stream, emoji=False, markup=False, highlight=False)
+    return PipeConsole(file=stream, width=width, emoji=False, markup=False, highlight=False)
 
 
 def rows_written(report: Report, out: Output) -> int:

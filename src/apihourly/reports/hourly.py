@@ -4,13 +4,14 @@ count of the day, so they always agree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .. import schema
 from ..count.hourly import HourlyCounts, count_hourly
-from ..timeaxis import HourSlot, day_window, local_hour_axis
+from ..timeaxis import HourSlot, day_window, local_hour_axis, repeated_wall_hours
 from .model import Query, Report, day_notes, ordered_labels, triple_labels
+from ..words import plural
 from .table import COUNT, HOUR, Column, Table
 
 TOTALS_COLUMNS = (
@@ -59,13 +60,59 @@ def _report(kind: str, table: Table, query: Query, day: date, grid: DayGrid, **e
     return report
 
 
-def summary(query: Query, day: date) -> Report:
-    """Calls per local hour (rows) and integration category (columns)."""
+def summary(query: Query, day: date, db_threshold: int = schema.DEFAULT_DB_THRESHOLD) -> Report:
+    """Calls per local hour (rows) and integration category (columns). A
+    clock hour whose Total calls exceed `db_threshold` broke the tenant's
+    rolling limit, whoever made the calls: a note names it."""
     grid = count_day(query, day)
     columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in grid.labels),
                Column("Total calls", COUNT, rule="hour_total")]
     rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(grid.slots, grid.calls)]
-    return _report("summary", Table.from_rows(columns, rows), query, day, grid, categories=grid.labels)
+    report = _report("summary", Table.from_rows(columns, rows), query, day, grid, categories=grid.labels,
+                     meta={"db_threshold": db_threshold})
+    report.notes += tenant_notes(grid, db_threshold)
+    return report
+
+
+def top_integrations(report: Report, top: int) -> Report:
+    """The summary with its `top` busiest integrations (calls over the day)
+    and every integration that was over the hourly limit in some hour; the
+    rest added up in one 'Other (k integrations)' column, never marked,
+    since a sum of integrations is not one integration over its limit."""
+    table, threshold = report.table, report.threshold
+    busiest = sorted(report.categories, key=lambda label: -sum(table.column(label)))
+    kept = [label for i, label in enumerate(busiest)
+            if i < top or any(n > threshold for n in table.column(label))]
+    folded = [label for label in report.categories if label not in kept]
+    if not folded:
+        return report
+    kept = [label for label in report.categories if label in kept]  # summary order
+    other = _other_label(len(folded), kept)
+    sums = [sum(values) for values in zip(*(table.column(label) for label in folded))]
+    columns = [table.spec("Hour"), *(table.spec(label) for label in kept), Column(other, COUNT),
+               table.spec("Total calls")]
+    data = [table.column("Hour"), *(table.column(label) for label in kept), sums, table.column("Total calls")]
+    return replace(report, table=Table(columns, data), categories=kept, meta={**report.meta, "folded": folded})
+
+
+def _other_label(count: int, kept: list[str]) -> str:
+    label = f"Other ({plural(count, 'integration')})"
+    while label.casefold() in {name.casefold() for name in (*kept, *schema.RESERVED_LABELS)}:
+        label += " (folded)"
+    return label
+
+
+def tenant_notes(grid: DayGrid, db_threshold: int) -> list[str]:
+    """'15:00 held 10,602 calls of all integrations: over the tenant's 10,000
+    per rolling 60 minutes (apihourly limits shows when and who)'."""
+    over = [(slot, sum(cells)) for slot, cells in zip(grid.slots, grid.calls) if sum(cells) > db_threshold]
+    if not over:
+        return []
+    twice = repeated_wall_hours(grid.slots)
+    hours = ", ".join(f"{slot.start:%H:%M}" + (f" ({slot.start:%z})" if slot.start.hour in twice else "")
+                      + f" ({total:,} calls)" for slot, total in over)
+    return [f"Total calls over the tenant's {db_threshold:,} per rolling 60 minutes at {hours}: every "
+            f"integration counts toward it; apihourly limits --date {grid.slots[0].start.date()} shows when and who"]
 
 
 def totals(query: Query, day: date) -> Report:

@@ -14,6 +14,7 @@ of importing either. `to_pandas()` and `to_arrow()` build them on demand.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
 from dataclasses import dataclass
 
 TEXT = "text"        # untrusted text from the logs, or words of the report
@@ -177,6 +178,10 @@ class Table:
         """The rows at `positions`, in that order."""
         return Table(self.columns, [[values[i] for i in positions] for values in self.data], footer)
 
+    def select(self, names: Sequence[str]) -> "Table":
+        """The named columns, in that order (a Lazy column stays lazy)."""
+        return Table([self.spec(n) for n in names], [self._data[self._index[n]] for n in names], self.footer)
+
     def head(self, n: int) -> "Table":
         return self.slice(0, n)
 
@@ -206,3 +211,21 @@ class Table:
         arrays = [pa.array(values, type=pa.type_for_alias(_ARROW_TYPES.get(column.kind, "string")))
                   for column, values in zip(self.columns, self.data)]
         return pa.Table.from_arrays(arrays, names=self.names)
+
+
+def chosen_columns(table: Table, wanted: str, option: str) -> list[str]:
+    """The table's names of the comma-separated columns in `wanted`, matched
+    ignoring case, spaces and punctuation ('execution_start' is 'Execution
+    Start'); an unknown name is a BadOption listing the columns there are."""
+    from ..errors import BadOption
+
+    def key(name: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+    known = {key(name): name for name in table.names}
+    asked = [part.strip() for part in wanted.split(",") if part.strip()]
+    unknown = [name for name in asked if key(name) not in known]
+    if unknown or not asked:
+        problem = f"no column {unknown[0]!r}" if unknown else "no column named"
+        raise BadOption(f"{problem}; the columns are: {', '.join(table.names)}", option)
+    return list(dict.fromkeys(known[key(name)] for name in asked))
