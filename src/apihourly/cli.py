@@ -351,21 +351,39 @@ def summary(
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
     max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS, top: TopOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None,
+    vendor: Annotated[Optional[str], typer.Option(
+        "--vendor", show_default=False,
+        help="With --since/--until: count only this integration, labelled as in the summary columns.")] = None,
 ) -> None:
-    """Calls per hour of one day, one column per integration.
+    """Calls per hour of one day, one column per integration; or, with
+    --since/--until, a heat map of hour of day x date.
 
     A cell over the hourly limit is red and marked, one at 75% of it or more
     yellow and marked; a Total calls cell is marked when an integration was
     over, and marked apart when the hour alone held more calls than the
     tenant's rolling limit (--db-threshold). A legend says what each mark is.
 
+    With --since and --until, a heat map of the dates: each character is an
+    hour, shaded by its calls (the legend says how many), and ! marks an hour
+    with an integration over the limit; --csv and --json give one row per
+    date and hour. --since alone runs to the latest date with calls, --until
+    alone from the first.
+
     Example: apihourly summary --date 2026-11-15 --tz America/New_York
+
+    Example: apihourly summary --since 2026-11-01 --until 2026-11-30 --vendor "Datto RMM"
     """
     from .reports.hourly import summary as build
     from .reports.hourly import top_integrations
     from .timeaxis import day_window
 
     out = _output(csv, json, output, raw, time_format)
+    checks = Checks(strict, fail_on_breach)
+    if since or until or vendor is not None:
+        heat_map = _heat_map(date, since, until, vendor, fail_on_breach, (db_threshold, max_threads))
+        _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, heat_map, out, checks)
+        return
 
     def report(query):
         day = _day(query, date)
@@ -376,7 +394,44 @@ def summary(
             built.breaches = _breaches(query, day_window(day, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, checks)
+
+
+def _heat_map(date: str | None, since: str | None, until: str | None, vendor: str | None,
+              fail_on_breach: bool, limits: tuple[int, int]) -> Callable[[object], object]:
+    """The report function of `summary --since/--until`, once the options
+    agree; --fail-on-breach checks the range as `days` does."""
+    from .reports.heatmap import heatmap_report
+    from .timeaxis import range_window
+
+    if date:
+        raise typer.BadParameter("--date shows one day, --since/--until a range; choose one", param_hint="--date")
+    if not (since or until):
+        raise typer.BadParameter("--vendor draws a heat map of a range; add --since or --until "
+                                 "(--since D --until D for one day)", param_hint="--vendor")
+    first, last = _date_range(since, until)
+
+    def report(query):
+        built = heatmap_report(query, first, last, vendor)
+        if fail_on_breach:
+            built.breaches = _breaches(query, range_window(first, last, query.tz), *limits)
+        return built
+
+    return report
+
+
+def _date_range(since: str | None, until: str | None):
+    """--since and --until as dates (None when not given), in order."""
+    from .timeaxis import parse_date
+
+    try:
+        first = parse_date(since, "--since") if since else None
+        last = parse_date(until, "--until") if until else None
+    except BadOption as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+    if first and last and first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}", param_hint="--since")
+    return first, last
 
 
 @app.command()

@@ -20,7 +20,8 @@ TABLE, CSV, JSON = "table", "csv", "json"
 # Reports with a drawing of their own (module, function); any other is drawn
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
 RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
-             "activity": ("tables", "activity"), "limits": ("limits", "limits")}
+             "activity": ("tables", "activity"), "limits": ("limits", "limits"),
+             "heatmap": ("heatmap", "heatmap")}
 
 
 @dataclass(frozen=True)

@@ -124,9 +124,10 @@ def write_json(report: Report, stream: TextIO, part: str | None = None) -> None:
 
 def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
     """The report as one JSON object, written a piece at a time: what it
-    covers, its rows (`part`'s rows for a report of several tables), and
-    for those every table by name with the headline figures and the limits
-    exceeded. Each row is one line, so the rows stream as they are made."""
+    covers, its rows (`part`'s rows for a report of several tables), its
+    headline figures (meta), every table by name for a report of several,
+    and the limits exceeded. Each row is one line, so the rows stream as
+    they are made."""
     head = {
         "report": report.kind,
         "date": report.day.isoformat() if report.day else None,
@@ -137,8 +138,10 @@ def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
     }
     yield _dumps(head, indent=1)[:-2] + ',\n "rows": '
     yield from _json_array(report.part(part), "  ")
+    if report.meta:
+        yield ',\n "meta": ' + _dumps(report.meta)
     if report.parts:
-        yield ',\n "meta": ' + _dumps(report.meta) + ',\n "tables": {'
+        yield ',\n "tables": {'
         for i, (name, table) in enumerate(report.parts.items()):
             yield ("," if i else "") + f"\n  {_dumps(name)}: "
             yield from _json_array(table, "   ")
@@ -149,8 +152,9 @@ def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
 
 
 def _json_array(table: Table, indent: str) -> Iterator[str]:
-    """A table's rows as a JSON array of objects, a slice at a time."""
-    names, first = table.names, True
+    """A table's rows as a JSON array of objects, a slice at a time, each
+    value under its column's JSON key (its name when it declares none)."""
+    names, first = [column.key or column.name for column in table.columns], True
     yield "["
     for part in table.chunks():
         rows = (_dumps({k: (None if is_missing(v) else v) for k, v in zip(names, row)}) for row in part.rows())

@@ -15,6 +15,7 @@ _HOME = {  # name -> the module it lives in, relative to this package
     "Query": ".model", "Report": ".model", "latest_day": ".model",
     "Column": ".table", "Table": ".table",
     "summary": ".hourly", "totals": ".hourly", "days": ".dates", "activity": ".drilldown",
+    "heatmap_report": ".heatmap",
     "LimitSettings": ".limits", "check": ".limits", "limits_report": ".limits",
     "day_window": "..timeaxis", "range_window": "..timeaxis",
 }

@@ -35,7 +35,8 @@ class Column:
     `rule` names a styling rule the output layer knows (such as 'hourly':
     over or near the hourly threshold); `align` overrides the default (right
     for numbers and flags, left for the rest); `blank` is what a missing
-    value reads as in a table for people (CSV and JSON keep it missing).
+    value reads as in a table for people (CSV and JSON keep it missing);
+    `key` names the value in JSON rows when it is not the column's name.
     """
 
     name: str
@@ -43,6 +44,7 @@ class Column:
     rule: str = ""
     align: str = ""
     blank: str = ""
+    key: str = ""
 
     @property
     def numeric(self) -> bool:
