@@ -154,12 +154,12 @@ def _open(source: Source, threshold: int, out):
     """The query: the zones are checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches."""
     from .output.emit import TABLE
-    from .output.progress import ReadProgress
+    from .output.progress import ReadProgress, is_watched
     from .reports.model import Query
 
     zone_info = _zone(source.tz)
     input_tz = _input_zone(source.input_tz)
-    watched = stderr.is_terminal and out.fmt == TABLE
+    watched = is_watched(stderr) and out.fmt == TABLE
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
                       source.time_format)
 
