@@ -493,6 +493,13 @@ def browse(
         day = parse_date(date) if date else None
     except BadOption as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+    # Textual reads keys from stdin and draws on stderr; off a terminal it
+    # would write escape codes into a pipe or file and wait for keys forever.
+    # Stdout too: piping browse means the user wanted data, which it never writes.
+    if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
+        _say("error", "browse needs a terminal")
+        _say("hint", "to write a report to a pipe or a file, use summary, totals, days or limits with --csv or --json")
+        raise typer.Exit(2)
     # Textual is imported here only, so the other commands stay fast.
     from .browse.app import BrowseApp
     from .browse.session import Session
