@@ -1,9 +1,47 @@
 """Fixtures shared by every test. Helpers to build logs are in make_logs.py,
 the known day in fixtures.py, the CLI runner in clirun.py."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
+
+# What a user's shell may hold that changes what apihourly, Rich, Textual or a
+# child process prints: the settings the README tells users to make, colour
+# and terminal hints, the locale and the clock's zone.
+CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS", "LINES",
+           "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
+           "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
+CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_")
+
+
+@pytest.fixture(autouse=True)
+def known_environment(monkeypatch, tmp_path_factory):
+    """Every test starts from the same environment, whatever the caller's
+    shell holds, and so do the processes it starts (they inherit os.environ).
+    A test that wants a variable sets it itself (clirun.run passes an env).
+
+    TZ is UTC rather than unset, so that "this machine's zone" and "today"
+    do not depend on /etc/localtime. LANG is C.UTF-8: a child reads and
+    writes UTF-8 (log names are not all ASCII) with no language's formats,
+    and where that locale is missing Python still falls back to UTF-8.
+    HOME and the XDG folders are new folders of pytest's temporary tree, so
+    no cache or configuration is read from, or written to, the user's home
+    (beside tmp_path, not in it: tests compare tmp_path's listing)."""
+    for name in list(os.environ):
+        if name in CLEARED or name.startswith(CLEARED_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TZ", "UTC")
+    home = tmp_path_factory.mktemp("home")
+    for name, folder in (("HOME", home), ("XDG_CACHE_HOME", home / ".cache"), ("XDG_CONFIG_HOME", home / ".config")):
+        folder.mkdir(exist_ok=True)
+        monkeypatch.setenv(name, str(folder))
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

@@ -160,12 +160,12 @@ def _open(source: Source, threshold: int, out):
     """The query: the zones are checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches."""
     from .output.emit import TABLE
-    from .output.progress import ReadProgress
+    from .output.progress import ReadProgress, is_watched
     from .reports.model import Query
 
     zone_info = _zone(source.tz)
     input_tz = _input_zone(source.input_tz)
-    watched = stderr.is_terminal and out.fmt == TABLE
+    watched = is_watched(stderr) and out.fmt == TABLE
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
                       source.time_format)
 
@@ -575,6 +575,13 @@ def browse(
         day = parse_date(date) if date else None
     except BadOption as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+    # Textual reads keys from stdin and draws on stderr; off a terminal it
+    # would write escape codes into a pipe or file and wait for keys forever.
+    # Stdout too: piping browse means the user wanted data, which it never writes.
+    if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
+        _say("error", "browse needs a terminal")
+        _say("hint", "to write a report to a pipe or a file, use summary, totals, days or limits with --csv or --json")
+        raise typer.Exit(2)
     # Textual is imported here only, so the other commands stay fast.
     from .browse.app import BrowseApp
     from .browse.session import Session

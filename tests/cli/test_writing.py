@@ -25,8 +25,13 @@ import pytest
 from clirun import parsed_csv, run
 from make_logs import call, write_csv
 
-ENV = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "APIHOURLY_TZ": "UTC"}
-ENV.pop("APIHOURLY_DEBUG", None)
+CHILD_SETTINGS = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "APIHOURLY_TZ": "UTC"}
+
+
+def child_env() -> dict[str, str]:
+    """The test's environment (cleaned by conftest) as it is when the child
+    starts, not as it was when this module was imported."""
+    return {**os.environ, **CHILD_SETTINGS}
 
 
 @pytest.fixture
@@ -180,7 +185,7 @@ def test_dev_stdout_writes_to_what_the_shell_opened(log, tmp_path):
     inode = out.stat().st_ino
     with out.open("a") as stdout:
         done = subprocess.run([sys.executable, "-m", "apihourly", "days", "-l", str(log), "-o", "/dev/stdout"],
-                              stdout=stdout, stderr=subprocess.PIPE, text=True, env=ENV, timeout=60, check=False)
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, env=child_env(), timeout=60, check=False)
     assert (done.returncode, done.stderr) == (0, "")
     assert out.read_text() == "kept\n" + days_csv(log) and out.stat().st_ino == inode
 
@@ -323,11 +328,11 @@ def start(setup, args):
     if setup in ("head", "closed"):
         shell = {"head": '"$@" | head -c 1 > /dev/null; exit ${PIPESTATUS[0]}', "closed": 'exec "$@" >&-'}[setup]
         return subprocess.Popen(["bash", "-c", shell, "bash", *argv], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, env=ENV)
+                                stderr=subprocess.PIPE, text=True, env=child_env())
     if setup == "full":
         with open("/dev/full", "w") as full:
-            return subprocess.Popen(argv, stdout=full, stderr=subprocess.PIPE, text=True, env=ENV)
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+            return subprocess.Popen(argv, stdout=full, stderr=subprocess.PIPE, text=True, env=child_env())
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
     process.stdout.close()  # the reader left before the first byte, as `| true` does
     return process
 
@@ -384,7 +389,7 @@ def test_sigterm_while_writing_leaves_the_old_file_and_no_temporary_file(log, tm
     target = tmp_path / "report.csv"
     target.write_text("old report\n")
     process = subprocess.Popen([sys.executable, "-c", SLOW_SYNC, "days", "-l", str(log), "-o", str(target)],
-                               stderr=subprocess.PIPE, text=True, env=ENV)
+                               stderr=subprocess.PIPE, text=True, env=child_env())
     try:
         ready, _, _ = select.select([process.stderr], [], [], 60)
         assert ready and process.stderr.readline() == "syncing\n"
@@ -402,11 +407,14 @@ def test_sigterm_while_writing_leaves_the_old_file_and_no_temporary_file(log, tm
 def test_sigterm_and_sighup_raise_while_writing_and_are_restored_after(sig):
     from apihourly.cli import _signals_end_cleanly
 
-    before = signal.getsignal(sig)
-    with pytest.raises(SystemExit) as raised, _signals_end_cleanly():
-        os.kill(os.getpid(), sig)  # handled before the next line runs
-        pytest.fail("the signal did not raise")
-    assert raised.value.code == 128 + sig and signal.getsignal(sig) is before
+    inherited = signal.signal(sig, signal.SIG_DFL)  # as a shell leaves it; nohup would ignore SIGHUP
+    try:
+        with pytest.raises(SystemExit) as raised, _signals_end_cleanly():
+            os.kill(os.getpid(), sig)  # handled before the next line runs
+            pytest.fail("the signal did not raise")
+        assert raised.value.code == 128 + sig and signal.getsignal(sig) is signal.SIG_DFL
+    finally:
+        signal.signal(sig, inherited)
 
 
 def test_an_ignored_signal_stays_ignored():

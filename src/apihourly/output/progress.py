@@ -8,10 +8,22 @@ The line is transient: it is gone before the report is printed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
 DELAY_S = 1.0  # shorter reads finish before a progress line would help
+
+
+def is_watched(console) -> bool:
+    """Whether `console` writes to a terminal a person may be watching. Rich's
+    is_terminal is also true off a terminal when FORCE_COLOR is set (CI
+    does, for coloured logs), and a progress line's cursor moves would then
+    fill the log; colour is welcome there, the line is not."""
+    try:
+        return console.is_terminal and os.isatty(console.file.fileno())
+    except (AttributeError, OSError, ValueError):  # a file object without a descriptor
+        return False
 
 
 class ReadProgress:
