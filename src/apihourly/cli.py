@@ -243,9 +243,10 @@ def _emit(report, out, logs_read) -> None:
     """Show or write the report, then its notes and warnings on stderr."""
     from .output.cells import messages
     from .output.emit import rows_written
+    from .words import plural
 
     if _written(report, out, logs_read) and out.path:
-        _say("wrote", f"{rows_written(report, out):,} rows to {out.path}")
+        _say("wrote", f"{plural(rows_written(report, out), 'row')} to {out.path}")
     for kind, text in messages(report):
         _say(kind, text)
 

@@ -1,0 +1,92 @@
+"""Command-line conventions: shell completion, -h, metavars, --debug and
+--color before or after the command's name, letter case in zones and
+choices, and bad values blamed on where they came from."""
+
+import json
+import re
+
+import pytest
+from clirun import run as run_cli
+from make_logs import call, write_csv
+
+# Variables that change what a command does: unset in every run below unless
+# a test sets them, so the caller's environment cannot change a result.
+SETTINGS = ["APIHOURLY_LOGS", "APIHOURLY_TZ", "APIHOURLY_INPUT_TZ", "APIHOURLY_INPUT_TIME_FORMAT",
+            "APIHOURLY_THRESHOLD", "APIHOURLY_TIME_FORMAT", "APIHOURLY_DB_THRESHOLD", "APIHOURLY_DEBUG",
+            "APIHOURLY_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TZ", "_APIHOURLY_COMPLETE", "COMP_WORDS",
+            "COMP_CWORD", "_TYPER_COMPLETE_ARGS"]
+COMMANDS = ["summary", "activity", "totals", "days", "limits", "browse"]
+
+
+def run(*args, env=None):
+    return run_cli(*args, env={**dict.fromkeys(SETTINGS), "APIHOURLY_TZ": "UTC", **(env or {})})
+
+
+@pytest.fixture
+def logs(logdir):
+    """Three dates; on 2026-11-15 three integrations, two with a space in their labels."""
+    write_csv(logdir / "a.csv", [
+        call("2026-11-14T10:00:00Z", vendor="Acme"),
+        call("2026-11-15T10:00:00Z", vendor="Datto RMM"),
+        call("2026-11-15T10:05:00Z", vendor="IT Glue"),
+        call("2026-11-15T11:00:00Z", vendor="Acme"),
+        call("2026-11-16T09:00:00Z", vendor="Zed"),
+    ])
+    return str(logdir)
+
+
+ESC = "\x1b["
+
+
+def table(logs, *args, env=None):
+    result = run(*args, "--logs", logs, *(["--date", "2026-11-15"] if "days" not in args else []), env=env)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+# Counts in messages ------------------------------------------------------------------
+
+def test_plural_takes_an_irregular_plural():
+    from apihourly.words import plural
+
+    assert [plural(1, "stretch", "stretches"), plural(2, "stretch", "stretches"), plural(1_000, "call")] == [
+        "1 stretch", "2 stretches", "1,000 calls"]
+
+
+def test_breaches_count_one_call_and_one_more_hour_in_the_singular(logdir):
+    from datetime import timedelta
+
+    from make_logs import burst, utc
+
+    write_csv(logdir / "a.csv", burst(utc(2026, 11, 15, 10), 2, timedelta(milliseconds=100), vendor="V",
+                                      execution_ms=1000) + [call("2026-11-15T10:30:00Z", vendor="W")])
+    result = run("summary", "--logs", str(logdir), "--threshold", "1", "--max-threads", "1", "--fail-on-breach")
+    assert result.exit_code == 3
+    assert result.stderr == ("breach: V made 2 calls in the hour from 2026-11-15T10:00:00.000+00:00, over 1; "
+                             "1 stretch with more than 1 call in flight, first V on Tickets at "
+                             "2026-11-15T10:00:00.100+00:00\n")
+    result = run("summary", "--logs", str(logdir), "--threshold", "0", "--fail-on-breach")
+    assert result.stderr == ("breach: V made 2 calls in the hour from 2026-11-15T10:00:00.000+00:00, over 0 "
+                             "(and 1 more integration-hour)\n")
+    (logdir / "a.csv").unlink()
+    write_csv(logdir / "b.csv", [call("2026-11-15T10:30:00Z", vendor="W")])
+    result = run("summary", "--logs", str(logdir), "--threshold", "0", "--fail-on-breach")
+    assert result.stderr == "breach: W made 1 call in the hour from 2026-11-15T10:00:00.000+00:00, over 0\n"
+
+
+def test_a_row_of_one_field_and_one_ambiguous_date_are_counted_in_the_singular(logdir):
+    (logdir / "a.csv").write_text("execution_start,vendor\n2026-11-15T10:00:00Z,V\n2026-11-15T10:01:00Z\n")
+    result = run("days", "--logs", str(logdir / "a.csv"), "--csv")
+    assert result.stderr == f"warning: {logdir / 'a.csv'}: 1 row skipped (1 with 1 field, expected 2 at line 3)\n"
+    (logdir / "b.csv").write_text("Execution Start,Vendor Name\n13/11/2026 10:00,V\n11/14/2026 10:00,V\n")
+    result = run("days", "--logs", str(logdir / "b.csv"), "--csv")
+    assert result.stderr.splitlines()[0] == (
+        f"note: {logdir / 'b.csv'}: 1 date has a number above 12 first and 1 second; read as month-first "
+        "dates (M/D/YYYY); pass --input-time-format to choose")
+
+
+def test_browse_counts_in_the_singular():
+    from apihourly.browse.totals import TotalsScreen
+
+    assert TotalsScreen.count_text(None, 2) == "1 integration"  # the Grand total row is not one
+    assert TotalsScreen.count_text(None, 3) == "2 integrations"
