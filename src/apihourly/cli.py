@@ -36,6 +36,7 @@ app = typer.Typer(
     "Example: apihourly summary --logs ./logs --date 2026-11-15 --tz America/New_York",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
@@ -55,47 +56,60 @@ class LimitsPart(str, Enum):
     intervals = "intervals"
 
 
+def _choices(kind: type[Enum]) -> str:
+    return "[" + "|".join(member.value for member in kind) + "]"
+
+
 LogsOpt = Annotated[Optional[list[str]], typer.Option(
-    "--logs", "-l", show_default=False,
+    "--logs", "-l", show_default=False, metavar="PATH",
     help=f"Log file, folder (read recursively) or glob of {suffix_names(', ')}; repeatable. "
     f"Default: $APIHOURLY_LOGS (paths separated by '{os.pathsep}'), else {DEFAULT_LOGS}.")]
 DateOpt = Annotated[Optional[str], typer.Option(
-    "--date", "-d", show_default=False, help="Date to report, YYYY-MM-DD. Default: the latest date with calls.")]
+    "--date", "-d", show_default=False, metavar="YYYY-MM-DD",
+    help="Date to report. Default: the latest date with calls.")]
 TzOpt = Annotated[Optional[str], typer.Option(
-    "--tz", envvar="APIHOURLY_TZ", show_default=False,
-    help="IANA time zone the hours are counted in. Default: this machine's zone.")]
+    "--tz", envvar="APIHOURLY_TZ", show_default=False, metavar="ZONE",
+    help="IANA time zone the hours are counted in, in any case (utc, America/New_York). "
+    "Default: this machine's zone.")]
 InputTzOpt = Annotated[Optional[str], typer.Option(
-    "--input-tz", envvar="APIHOURLY_INPUT_TZ", show_default=False,
+    "--input-tz", envvar="APIHOURLY_INPUT_TZ", show_default=False, metavar="ZONE",
     help="IANA zone the logs' times without an offset were written in. Default: UTC for ISO and epoch "
     "times, --tz for times written for people (11/16/2026 3:04 PM, as Autotask's export writes them).")]
 InputTimeFormatOpt = Annotated[Optional[str], typer.Option(
-    "--input-time-format", envvar="APIHOURLY_INPUT_TIME_FORMAT", show_default=False,
+    "--input-time-format", envvar="APIHOURLY_INPUT_TIME_FORMAT", show_default=False, metavar="FORMAT",
     help="strptime pattern of the logs' execution_start, e.g. '%Y%m%d %H%M%S'. Default: recognised per file.")]
 ThresholdOpt = Annotated[int, typer.Option(
-    "--threshold", envvar="APIHOURLY_THRESHOLD", min=0,
+    "--threshold", envvar="APIHOURLY_THRESHOLD", min=0, metavar="N",
     help="Calls per hour per integration above which it is over the limit.")]
 TimeFormatOpt = Annotated[TimeFormat, typer.Option(
-    "--time-format", envvar="APIHOURLY_TIME_FORMAT", help="Hour labels in tables.")]
+    "--time-format", envvar="APIHOURLY_TIME_FORMAT", case_sensitive=False, metavar=_choices(TimeFormat),
+    help="Hour labels in tables.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead of a table.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", show_default=False,
+    "--output", "-o", show_default=False, metavar="PATH",
     help="Write CSV (JSON for a .json name; gzipped for a .gz name) to this file, never over a log read; - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail (exit 1) when a row or a value cannot be read, instead of skipping it or leaving it empty.")]
 DbThresholdOpt = Annotated[int, typer.Option(
-    "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1,
+    "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1, metavar="N",
     help="Requests per rolling 60 minutes for the whole tenant (database) above which calls are rejected.")]
 MaxThreadsOpt = Annotated[int, typer.Option(
-    "--max-threads", min=1, help="Calls in flight at once per integration and entity before throttling.")]
+    "--max-threads", min=1, metavar="N", help="Calls in flight at once per integration and entity before throttling.")]
 FailOnBreachOpt = Annotated[bool, typer.Option(
     "--fail-on-breach", help="Exit 3 (after the report) when any limit was exceeded: hourly per integration, "
     "rolling tenant threshold or threads.")]
-LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", show_default=False, help="First date to list, YYYY-MM-DD.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", show_default=False, help="Last date to list, YYYY-MM-DD.")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=0, metavar="N", help="Rows shown in the table; 0 shows all.")]
+SinceOpt = Annotated[Optional[str], typer.Option(
+    "--since", show_default=False, metavar="YYYY-MM-DD", help="First date to list.")]
+UntilOpt = Annotated[Optional[str], typer.Option(
+    "--until", show_default=False, metavar="YYYY-MM-DD", help="Last date to list.")]
+HourOpt = Annotated[str, typer.Option(
+    "--hour", metavar="HOUR", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")]
+VendorOpt = Annotated[str, typer.Option(
+    "--vendor", metavar="LABEL", help="Integration label as in the summary columns, or Unknown.")]
 
 
 @dataclass(frozen=True)
@@ -357,8 +371,8 @@ def summary(
 @app.command()
 def activity(
     ctx: typer.Context,
-    hour: Annotated[str, typer.Option("--hour", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")],
-    vendor: Annotated[str, typer.Option("--vendor", help="Integration label as in the summary columns, or Unknown.")],
+    hour: HourOpt,
+    vendor: VendorOpt,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
@@ -450,8 +464,10 @@ def limits(
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
-        "--part", help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the thread tables; 0 shows all.")] = 20,
+        "--part", metavar=_choices(LimitsPart),
+        help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
+    limit: Annotated[int, typer.Option(
+        "--limit", min=0, metavar="N", help="Rows shown in the thread tables; 0 shows all.")] = 20,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False,

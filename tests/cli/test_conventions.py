@@ -44,6 +44,54 @@ def table(logs, *args, env=None):
     return result.stdout
 
 
+# Help ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [[], *[[name] for name in COMMANDS]])
+def test_dash_h_is_help_everywhere(command):
+    short, long = run(*command, "-h"), run(*command, "--help")
+    assert short.exit_code == 0 and short.stdout == long.stdout
+    assert "-h, --help" in short.stdout
+
+
+TYPE_METAVARS = re.compile(r"<[^>]*>|\b(TEXT|INTEGER|FLOAT|BOOLEAN|RANGE|FILENAME|DIRECTORY|UUID)\b")
+
+
+@pytest.mark.parametrize("command", [[], *[[name] for name in COMMANDS]])
+def test_no_help_shows_a_type_for_a_metavar(command):
+    text = run(*command, "--help", env={"COLUMNS": "200"}).stdout
+    assert TYPE_METAVARS.findall(text) == []
+
+
+def test_metavars_say_what_to_type():
+    options = {line.strip().split("  ")[0] for line in run("limits", "--help", env={"COLUMNS": "200"}).stdout
+               .splitlines() if line.startswith("  -")}
+    assert {"-l, --logs PATH", "-d, --date YYYY-MM-DD", "--tz ZONE", "--input-tz ZONE",
+            "--input-time-format FORMAT", "--db-threshold N", "--max-threads N", "--threshold N",
+            "--part [tiers|peak|minutes|threads|intervals]", "--limit N", "--time-format [24h|12h]",
+            "-o, --output PATH"} <= options
+    activity = run("activity", "--help", env={"COLUMNS": "200"}).stdout
+    assert "--hour HOUR " in activity and "--vendor LABEL " in activity
+    days = run("days", "--help", env={"COLUMNS": "200"}).stdout
+    assert "--since YYYY-MM-DD " in days and "--until YYYY-MM-DD " in days
+
+
+# Letter case -------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, shown", [("utc", "UTC"), ("america/new_york", "America/New_York"),
+                                          ("EUROPE/LONDON", "Europe/London"), ("Asia/Kolkata", "Asia/Kolkata")])
+def test_zones_are_read_in_any_case_and_reported_by_their_own_name(logs, typed, shown):
+    document = json.loads(table(logs, "summary", "--json", "--tz", typed))
+    assert document["tz"] == shown
+    env_document = json.loads(table(logs, "totals", "--json", env={"APIHOURLY_TZ": typed}))
+    assert env_document["tz"] == shown
+
+
+def test_time_format_is_read_in_any_case(logs):
+    assert table(logs, "summary", env={"APIHOURLY_TIME_FORMAT": "12H"}) == table(logs, "summary", "--time-format", "12h")
+    assert table(logs, "summary", "--time-format", "12H") == table(logs, "summary", "--time-format", "12h")
+    assert " 2 PM " in table(logs, "summary", "--time-format", "12H")
+
+
 # Counts in messages ------------------------------------------------------------------
 
 def test_plural_takes_an_irregular_plural():
