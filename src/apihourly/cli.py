@@ -4,18 +4,21 @@ report to output.emit; domain errors become one line and an exit code here."""
 
 from __future__ import annotations
 
+import copy
 import errno
+import functools
 import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import ApihourlyError, BadOption
@@ -31,7 +34,30 @@ DEFAULT_LOGS = "./sample_logs"
 # which the commands do lazily, after this line; a user's setting wins.
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
+AFTER_COMMAND_NAME = ("debug", "color")  # root options every command takes after its name too
+
+
+class Root(TyperGroup):
+    """The `apihourly` command. Its --debug and --color are taken after a
+    command's name as well as before it (`apihourly summary --debug`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shared = [p for p in self.params if p.name in AFTER_COMMAND_NAME]
+        for command in self.commands.values():
+            names = AFTER_COMMAND_NAME if command.name != "browse" else ("debug",)  # browse draws no tables
+            command.params.extend(copy.copy(p) for p in shared if p.name in names)
+            command.callback = _without(command.callback, names)
+        for param in shared:
+            # Only the commands' copies read the variable: a value typed after
+            # the command's name then beats a bad one in the environment, as
+            # one typed before it beats a good one (see _chosen_color).
+            param.help += f" Also after the command's name; ${param.envvar} sets it too."
+            param.envvar = None
+
+
 app = typer.Typer(
+    cls=Root,
     help="Autotask PSA API activity by hour, from your API call logs.\n\n"
     "Example: apihourly summary --logs ./logs --date 2026-11-15 --tz America/New_York",
     no_args_is_help=True,
@@ -46,6 +72,12 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, mark
 class TimeFormat(str, Enum):
     h24 = "24h"
     h12 = "12h"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class LimitsPart(str, Enum):
@@ -110,6 +142,12 @@ HourOpt = Annotated[str, typer.Option(
     "--hour", metavar="HOUR", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")]
 VendorOpt = Annotated[str, typer.Option(
     "--vendor", metavar="LABEL", help="Integration label as in the summary columns, or Unknown.")]
+DebugOpt = Annotated[bool, typer.Option(
+    "--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")]
+ColorOpt = Annotated[Color, typer.Option(
+    "--color", envvar="APIHOURLY_COLOR", case_sensitive=False, metavar=_choices(Color),
+    help="Colour in tables: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR forces it), "
+    "always (into a pipe too) or never.")]
 
 
 @dataclass(frozen=True)
@@ -166,7 +204,8 @@ class Source:
 
 def _open(source: Source, threshold: int, out):
     """The query: the zones are checked before any log file is opened, and a
-    progress line is shown for long reads only where a person watches."""
+    progress line is shown for long reads only where a person watches
+    (whatever --color says: colour is not a reason to draw one)."""
     from .output.emit import TABLE
     from .output.progress import ReadProgress
     from .reports.model import Query
@@ -206,7 +245,9 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
         query = _open(source, threshold, out)
         return query, build(query)
 
-    query, report = _built(opened_and_built, debug=bool(ctx.find_root().params.get("debug")))
+    out = replace(out, color=_chosen_color(ctx))
+    _stderr_follows(out.color)
+    query, report = _built(opened_and_built, debug=_debugging(ctx))
     if checks.strict and (report.stats.skipped or report.stats.emptied):
         from .output.cells import read_warnings
 
@@ -216,6 +257,42 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
     if checks.fail_on_breach and report.breaches:
         _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped
         raise typer.Exit(3)
+
+
+def _debugging(ctx: typer.Context) -> bool:
+    """--debug before the command's name, after it, or APIHOURLY_DEBUG."""
+    return any(c.params.get("debug") for c in _contexts(ctx))
+
+
+def _chosen_color(ctx: typer.Context) -> str:
+    """--color after the command's name, else before it, else
+    APIHOURLY_COLOR (which only the command's copy of --color reads), else auto."""
+    contexts = [c for c in _contexts(ctx) if "color" in c.params]
+    given = [c for c in contexts if _source(c, "color") == "COMMANDLINE"]
+    chosen = (given or contexts)[0].params["color"] if contexts else Color.auto
+    return Color(chosen).value
+
+
+def _contexts(ctx: typer.Context) -> list[typer.Context]:
+    """The command's context and those of the commands around it, innermost first."""
+    chain = []
+    while ctx is not None:
+        chain.append(ctx)
+        ctx = ctx.parent
+    return chain
+
+
+def _source(ctx: typer.Context, name: str) -> str | None:
+    """Where a parameter's value came from: COMMANDLINE, ENVIRONMENT, DEFAULT..."""
+    return getattr(ctx.get_parameter_source(name), "name", None)
+
+
+def _stderr_follows(color: str) -> None:
+    """Messages and the progress line on stderr take --color as tables do."""
+    global stderr
+    from .output.emit import colors
+
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False, **colors(color))
 
 
 def _built(build: Callable[[], object], debug: bool):
@@ -526,11 +603,24 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")] = False,
+    debug: DebugOpt = False,
+    color: ColorOpt = Color.auto,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    pass  # --debug is read through the root context (see _run)
+    pass  # --debug and --color are read through the contexts (see _run)
+
+
+def _without(callback: Callable, names) -> Callable:
+    """The command's function, called without the root options it shares
+    (they are read through the contexts, see _run)."""
+    @functools.wraps(callback)
+    def call(*args, **kwargs):
+        for name in names:
+            kwargs.pop(name, None)
+        return callback(*args, **kwargs)
+
+    return call
 
 
 def main() -> None:

@@ -68,7 +68,7 @@ def test_metavars_say_what_to_type():
     assert {"-l, --logs PATH", "-d, --date YYYY-MM-DD", "--tz ZONE", "--input-tz ZONE",
             "--input-time-format FORMAT", "--db-threshold N", "--max-threads N", "--threshold N",
             "--part [tiers|peak|minutes|threads|intervals]", "--limit N", "--time-format [24h|12h]",
-            "-o, --output PATH"} <= options
+            "-o, --output PATH", "--color [auto|always|never]"} <= options
     activity = run("activity", "--help", env={"COLUMNS": "200"}).stdout
     assert "--hour HOUR " in activity and "--vendor LABEL " in activity
     days = run("days", "--help", env={"COLUMNS": "200"}).stdout
@@ -90,6 +90,67 @@ def test_time_format_is_read_in_any_case(logs):
     assert table(logs, "summary", env={"APIHOURLY_TIME_FORMAT": "12H"}) == table(logs, "summary", "--time-format", "12h")
     assert table(logs, "summary", "--time-format", "12H") == table(logs, "summary", "--time-format", "12h")
     assert " 2 PM " in table(logs, "summary", "--time-format", "12H")
+
+
+# --debug ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, env", [
+    (["summary", "--logs", "{gone}", "--debug"], {}),
+    (["summary", "--logs", "{gone}", "--debug"], {"APIHOURLY_DEBUG": "maybe"}),
+    (["--debug", "summary", "--logs", "{gone}"], {}),
+    (["summary", "--logs", "{gone}"], {"APIHOURLY_DEBUG": "1"}),
+])
+def test_debug_before_or_after_the_command_or_from_the_environment_shows_the_exception(tmp_path, args, env):
+    from apihourly.errors import NoLogsFound
+
+    result = run(*[a.format(gone=tmp_path / "gone") for a in args], env=env)
+    assert result.exit_code == 1 and isinstance(result.exception, NoLogsFound)
+
+
+def test_without_debug_the_same_error_is_one_line(tmp_path):
+    result = run("summary", "--logs", str(tmp_path / "gone"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[0] == f"error: {tmp_path / 'gone'}: no such file or folder"
+
+
+# --color ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, env, coloured", [
+    (["summary"], {}, False),  # auto, and the runner's output is a pipe
+    (["summary", "--color", "always"], {}, True),
+    (["summary", "--color", "ALWAYS"], {"NO_COLOR": "1", "TERM": "dumb"}, True),
+    (["summary", "--color", "never"], {"FORCE_COLOR": "1"}, False),
+    (["summary"], {"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm"}, True),  # auto, as Rich reads it
+    (["summary"], {"APIHOURLY_COLOR": "always"}, True),
+    (["summary", "--color", "never"], {"APIHOURLY_COLOR": "always"}, False),
+    (["--color", "always", "summary"], {}, True),
+    (["--color", "never", "summary"], {"APIHOURLY_COLOR": "always"}, False),  # typed before the name beats the variable
+    (["--color", "always", "summary", "--color", "never"], {}, False),
+    (["totals", "--color", "always"], {}, True),
+    (["limits", "--color", "always"], {}, True),
+])
+def test_color_option_and_variable(logs, args, env, coloured):
+    assert (ESC in table(logs, *args, env=env)) is coloured
+
+
+def test_always_coloured_table_is_the_plain_table_with_styles(logs):
+    plain = table(logs, "totals")
+    coloured = table(logs, "totals", "--color", "always")
+    assert ESC in coloured and re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_machine_formats_stay_plain_under_color_always(logs):
+    assert ESC not in table(logs, "summary", "--csv", "--color", "always")
+    assert ESC not in table(logs, "days", "--json", "--color", "always")
+
+
+def test_stderr_follows_the_color_setting(logs):
+    import apihourly.cli as cli
+
+    table(logs, "summary", "--color", "never", env={"FORCE_COLOR": "1"})
+    assert cli.stderr.color_system is None
+    table(logs, "summary", "--color", "always")
+    assert cli.stderr.color_system == "standard"
 
 
 # Counts in messages ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..reports.model import Report
 from . import export
 
 TABLE, CSV, JSON = "table", "csv", "json"
+AUTO, ALWAYS, NEVER = "auto", "always", "never"  # --color
 # Reports with a drawing of their own (module, function); any other is drawn
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
 RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
@@ -23,7 +24,8 @@ RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "
 @dataclass(frozen=True)
 class Output:
     """Where and how a report goes. `part` picks the table of a report that
-    has several (limits) for CSV; JSON carries them all."""
+    has several (limits) for CSV; JSON carries them all. `color` (auto,
+    always, never) decides whether a table is drawn in colour."""
 
     fmt: str = TABLE
     path: Path | None = None
@@ -31,6 +33,7 @@ class Output:
     time_format: str = "24h"
     limit: int = 100
     part: str | None = None
+    color: str = AUTO
 
 
 def render(report: Report, time_format: str = "24h", limit: int = 100):
@@ -52,10 +55,22 @@ def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] 
         export.write(report, out.fmt, stream, out.raw, out.part)
         stream.flush()
     else:
-        _console(stream).print(render(report, out.time_format, out.limit))
+        _console(stream, out.color).print(render(report, out.time_format, out.limit))
 
 
-def _console(stream: TextIO):
+def colors(color: str) -> dict:
+    """Console settings for --color. auto leaves it to Rich: colour on a
+    terminal, none in a pipe, NO_COLOR and FORCE_COLOR obeyed. always
+    colours even a pipe or a dumb terminal (the tables use only the
+    standard colours); never writes no styles at all."""
+    if color == ALWAYS:
+        return {"no_color": False, "color_system": "standard"}
+    if color == NEVER:
+        return {"color_system": None}
+    return {}
+
+
+def _console(stream: TextIO, color: str = AUTO):
     from rich.console import Console
 
     class PipeConsole(Console):
@@ -63,7 +78,7 @@ def _console(stream: TextIO):
             # Rich's own exits 1, which would hide a --fail-on-breach verdict.
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
-    return PipeConsole(file=stream, emoji=False, markup=False, highlight=False)
+    return PipeConsole(file=stream, emoji=False, markup=False, highlight=False, **colors(color))
 
 
 def rows_written(report: Report, out: Output) -> int:
