@@ -39,7 +39,9 @@ AFTER_COMMAND_NAME = ("debug", "color")  # root options every command takes afte
 
 class Root(TyperGroup):
     """The `apihourly` command. Its --debug and --color are taken after a
-    command's name as well as before it (`apihourly summary --debug`)."""
+    command's name as well as before it (`apihourly summary --debug`), and
+    a bad option value is blamed on where it came from: the command line,
+    or the environment variable that supplied it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +56,14 @@ class Root(TyperGroup):
             # one typed before it beats a good one (see _chosen_color).
             param.help += f" Also after the command's name; ${param.envvar} sets it too."
             param.envvar = None
+
+    def make_context(self, *args, **kwargs):
+        with _bad_values_blamed_on_their_source():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _bad_values_blamed_on_their_source():
+            return super().invoke(ctx)
 
 
 app = typer.Typer(
@@ -609,6 +619,47 @@ def _root(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     pass  # --debug and --color are read through the contexts (see _run)
+
+
+# Where a bad value came from ----------------------------------------------------
+
+@contextmanager
+def _bad_values_blamed_on_their_source():
+    """A bad option value is said to come from where it came from: the
+    command line, the environment variable behind the option, or for --tz
+    this machine's zone. Typer names the variable whenever an option has
+    one, and the reports name only the option."""
+    try:
+        yield
+    except typer.BadParameter as exc:
+        where = _where_from(exc)
+        if where:
+            exc.param_hint = where
+        raise
+
+
+def _where_from(exc: typer.BadParameter) -> str | None:
+    """How the message names the bad value's origin; None to leave it as it is."""
+    ctx = exc.ctx
+    param = exc.param or _option_named(ctx, exc.param_hint)
+    if ctx is None or param is None or not getattr(param, "opts", None):
+        return None
+    option = max(param.opts, key=len)
+    source = _source(ctx, param.name)
+    if source == "ENVIRONMENT":
+        return f"'{option}' from environment variable {param.envvar}"
+    if source == "COMMANDLINE":
+        return f"'{option}'"
+    if source == "DEFAULT" and param.name == "tz":  # the zone came from the machine
+        return "environment variable TZ" if os.environ.get("TZ") else "this machine's time zone"
+    return None
+
+
+def _option_named(ctx, hint):
+    """The parameter a hint such as '--tz' (from a BadOption) names."""
+    if ctx is None or not isinstance(hint, str):
+        return None
+    return next((p for p in ctx.command.params if hint in getattr(p, "opts", ())), None)
 
 
 def _without(callback: Callable, names) -> Callable:

@@ -153,6 +153,85 @@ def test_stderr_follows_the_color_setting(logs):
     assert cli.stderr.color_system == "standard"
 
 
+# Where a bad value came from ---------------------------------------------------------
+
+def test_a_near_miss_zone_names_the_zone_meant(logs):
+    result = run("summary", "--logs", logs, "--tz", "America/NewYork")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--tz': unknown time zone 'America/NewYork'; "
+                                              "did you mean America/New_York?")
+
+
+# option, its variable, a bad value, what Typer or the report says of it, a good value
+ENV_BACKED = [
+    ("--threshold", "APIHOURLY_THRESHOLD", "-1", "Input should be greater than or equal to 0", "5"),
+    ("--threshold", "APIHOURLY_THRESHOLD", "lots", "Input should be a valid integer, unable to parse string as an "
+     "integer", "5"),
+    ("--db-threshold", "APIHOURLY_DB_THRESHOLD", "0", "Input should be greater than or equal to 1", "5"),
+    ("--time-format", "APIHOURLY_TIME_FORMAT", "13h", "Value error, '13h' is not one of '24h', '12h'.", "12h"),
+    ("--color", "APIHOURLY_COLOR", "purple", "Value error, 'purple' is not one of 'auto', 'always', 'never'.",
+     "never"),
+    ("--tz", "APIHOURLY_TZ", "Mars/Olympus", "unknown time zone 'Mars/Olympus'; use an IANA name such as "
+     "America/New_York or UTC", "UTC"),
+    ("--input-tz", "APIHOURLY_INPUT_TZ", "Europe/Londn", "unknown time zone 'Europe/Londn'; did you mean "
+     "Europe/London?", "UTC"),
+    ("--input-time-format", "APIHOURLY_INPUT_TIME_FORMAT", "no directives", "--input-time-format 'no directives' "
+     "has no % directive; e.g. '%Y%m%d %H%M%S'", "%Y-%m-%dT%H:%M:%SZ"),
+]
+
+
+@pytest.mark.parametrize("option, variable, bad, said, good", ENV_BACKED)
+def test_a_bad_value_typed_is_blamed_on_the_option_not_the_variable(logs, option, variable, bad, said, good):
+    result = run("summary", "--logs", logs, option, bad, env={variable: good})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': {said}"
+
+
+@pytest.mark.parametrize("option, variable, bad, said, good", ENV_BACKED)
+def test_a_bad_value_in_the_environment_is_blamed_on_the_variable(logs, option, variable, bad, said, good):
+    result = run("summary", "--logs", logs, env={variable: bad})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '{option}' from environment variable {variable}: {said}")
+
+
+@pytest.mark.parametrize("option, variable, bad, said, good", ENV_BACKED)
+def test_a_good_value_typed_overrides_a_bad_variable(logs, option, variable, bad, said, good):
+    result = run("summary", "--logs", logs, "--date", "2026-11-15", option, good, env={variable: bad})
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_bad_debug_variable_is_blamed_on_the_variable_after_the_command_name(logs):
+    result = run("summary", "--logs", logs, env={"APIHOURLY_DEBUG": "maybe"})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--debug' from environment variable "
+                                              "APIHOURLY_DEBUG: Input should be a valid boolean, unable to "
+                                              "interpret input")
+
+
+def test_a_bad_root_option_typed_is_blamed_on_the_option(logs):
+    result = run("--color", "purple", "summary", "--logs", logs, env={"APIHOURLY_COLOR": "never"})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--color': Value error, 'purple' is not "
+                                              "one of 'auto', 'always', 'never'.")
+
+
+def test_a_bad_machine_zone_is_blamed_on_tz(logs):
+    result = run("summary", "--logs", logs, env={"TZ": "Mars/Olympus", "APIHOURLY_TZ": None})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for environment variable TZ: unknown time "
+                                              "zone 'Mars/Olympus'; use an IANA name such as America/New_York or UTC")
+
+
+def test_browse_blames_a_bad_zone_on_where_it_came_from(logs):
+    typed = run("browse", "--logs", logs, "--tz", "Mars/Olympus")
+    assert typed.exit_code == 2 and "Invalid value for '--tz': unknown time zone" in typed.stderr
+    from_env = run("browse", "--logs", logs, env={"APIHOURLY_TZ": "Mars/Olympus"})
+    assert from_env.exit_code == 2
+    assert "Invalid value for '--tz' from environment variable APIHOURLY_TZ: unknown time zone" in from_env.stderr
+
+
+
 # Counts in messages ------------------------------------------------------------------
 
 def test_plural_takes_an_irregular_plural():
