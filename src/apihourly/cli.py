@@ -8,6 +8,7 @@ import copy
 import errno
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -71,7 +72,7 @@ app = typer.Typer(
     help="Autotask PSA API activity by hour, from your API call logs.\n\n"
     "Example: apihourly summary --logs ./logs --date 2026-11-15 --tz America/New_York",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
@@ -102,12 +103,23 @@ def _choices(kind: type[Enum]) -> str:
     return "[" + "|".join(member.value for member in kind) + "]"
 
 
+def _complete_dates(ctx: typer.Context) -> list[str]:
+    """Dates with calls, for --date, --since and --until."""
+    return _completions(lambda: [day.isoformat() for day in _dates_with_calls(ctx)])
+
+
+def _complete_labels(ctx: typer.Context) -> list[str]:
+    """Integration labels of the --date given (else the default date), as
+    the summary's columns show them, for --vendor."""
+    return _completions(lambda: _labels_on_date(ctx))
+
+
 LogsOpt = Annotated[Optional[list[str]], typer.Option(
     "--logs", "-l", show_default=False, metavar="PATH",
     help=f"Log file, folder (read recursively) or glob of {suffix_names(', ')}; repeatable. "
     f"Default: $APIHOURLY_LOGS (paths separated by '{os.pathsep}'), else {DEFAULT_LOGS}.")]
 DateOpt = Annotated[Optional[str], typer.Option(
-    "--date", "-d", show_default=False, metavar="YYYY-MM-DD",
+    "--date", "-d", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates,
     help="Date to report. Default: the latest date with calls.")]
 TzOpt = Annotated[Optional[str], typer.Option(
     "--tz", envvar="APIHOURLY_TZ", show_default=False, metavar="ZONE",
@@ -145,13 +157,14 @@ FailOnBreachOpt = Annotated[bool, typer.Option(
     "rolling tenant threshold or threads.")]
 LimitOpt = Annotated[int, typer.Option("--limit", min=0, metavar="N", help="Rows shown in the table; 0 shows all.")]
 SinceOpt = Annotated[Optional[str], typer.Option(
-    "--since", show_default=False, metavar="YYYY-MM-DD", help="First date to list.")]
+    "--since", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates, help="First date to list.")]
 UntilOpt = Annotated[Optional[str], typer.Option(
-    "--until", show_default=False, metavar="YYYY-MM-DD", help="Last date to list.")]
+    "--until", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates, help="Last date to list.")]
 HourOpt = Annotated[str, typer.Option(
     "--hour", metavar="HOUR", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")]
 VendorOpt = Annotated[str, typer.Option(
-    "--vendor", metavar="LABEL", help="Integration label as in the summary columns, or Unknown.")]
+    "--vendor", metavar="LABEL", autocompletion=_complete_labels,
+    help="Integration label as in the summary columns, or Unknown.")]
 DebugOpt = Annotated[bool, typer.Option(
     "--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")]
 ColorOpt = Annotated[Color, typer.Option(
@@ -660,6 +673,53 @@ def _option_named(ctx, hint):
     if ctx is None or not isinstance(hint, str):
         return None
     return next((p for p in ctx.command.params if hint in getattr(p, "opts", ())), None)
+
+
+# Shell completion ------------------------------------------------------------------
+
+def _completions(produce: Callable[[], list[str]]) -> list[str]:
+    """What a completion offers: nothing, silently, on any failure. A shell
+    shows whatever a completion writes, in the middle of the command line."""
+    import contextlib
+    import io
+    import warnings
+
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            return _typed_as_words(produce())
+    except Exception:  # a bad --logs, --tz or log file: the command itself will say so
+        return []
+
+
+def _typed_as_words(values: list[str]) -> list[str]:
+    """Bash puts a completion into the command line as it is: a label with
+    a space in it ("Datto RMM") is escaped, or it would become two words."""
+    if os.environ.get("_APIHOURLY_COMPLETE", "").endswith("_bash"):
+        return [re.sub(r"([^\w@%+=:,./-])", r"\\\1", value) for value in values]
+    return values
+
+
+def _completion_query(ctx: typer.Context):
+    """The query a command would open, from the options typed so far."""
+    from .reports.model import Query
+
+    params = ctx.params
+    return Query.open(_log_specs(params.get("logs")), _zone(params.get("tz")),
+                      input_tz=_input_zone(params.get("input_tz")), time_pattern=params.get("input_time_format"))
+
+
+def _dates_with_calls(ctx: typer.Context):
+    from .reports.dates import dates_with_calls
+
+    return dates_with_calls(_completion_query(ctx))
+
+
+def _labels_on_date(ctx: typer.Context) -> list[str]:
+    from .reports.hourly import count_day
+
+    query = _completion_query(ctx)
+    return count_day(query, _day(query, ctx.params.get("date"))).labels
 
 
 def _without(callback: Callable, names) -> Callable:

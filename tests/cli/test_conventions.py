@@ -232,6 +232,67 @@ def test_browse_blames_a_bad_zone_on_where_it_came_from(logs):
 
 
 
+# Shell completion ---------------------------------------------------------------
+
+def complete(line: str, env=None) -> list[str]:
+    """What bash is offered for the last word of `line` (a trailing space
+    starts a new, empty word)."""
+    words = line.split(" ")
+    result = run(env={"_APIHOURLY_COMPLETE": "complete_bash", "COMP_WORDS": line,
+                      "COMP_CWORD": str(len(words) - 1), **(env or {})})
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    return result.stdout.split("\n")[:-1] if result.stdout.strip() else []
+
+
+def test_dates_complete_from_the_logs_given(logs):
+    assert complete(f"apihourly summary --logs {logs} --date ") == ["2026-11-14", "2026-11-15", "2026-11-16"]
+    assert complete(f"apihourly totals -l {logs} -d 2026-11-1") == ["2026-11-14", "2026-11-15", "2026-11-16"]
+    assert complete(f"apihourly limits -l {logs} --date 2026-11-15") == ["2026-11-15"]
+    assert complete(f"apihourly days --logs {logs} --since ") == ["2026-11-14", "2026-11-15", "2026-11-16"]
+    assert complete(f"apihourly days --logs {logs} --until 2026-11-16") == ["2026-11-16"]
+
+
+def test_dates_complete_from_apihourly_logs_in_the_zone_chosen(logs):
+    assert complete("apihourly summary --date ", env={"APIHOURLY_LOGS": logs}) == [
+        "2026-11-14", "2026-11-15", "2026-11-16"]
+    # UTC+14: 10:00 UTC on the 14th is midnight on the 15th, 09:00 on the 16th is 23:00 that day
+    assert complete(f"apihourly summary -l {logs} --tz Pacific/Kiritimati --date ") == ["2026-11-15", "2026-11-16"]
+
+
+def test_vendor_completes_with_the_labels_of_the_date_given_escaped_for_bash(logs):
+    line = f"apihourly activity --logs {logs} --date 2026-11-15 --vendor "
+    assert complete(line) == ["Acme", "Datto\\ RMM", "IT\\ Glue"]
+    assert complete(line + "D") == ["Datto\\ RMM"]
+    assert complete(f"apihourly activity --logs {logs} --vendor ") == ["Zed"]  # the default date
+
+
+def test_zsh_is_offered_labels_as_they_are(logs):
+    result = run(env={"_APIHOURLY_COMPLETE": "complete_zsh",
+                      "_TYPER_COMPLETE_ARGS": f"apihourly activity -l {logs} -d 2026-11-15 --vendor D"})
+    assert result.exit_code == 0
+    assert result.stdout == "_arguments '*: :((\"Datto RMM\"))'\n"
+
+
+@pytest.mark.parametrize("line", [
+    "apihourly summary --logs {missing} --date ",
+    "apihourly summary --logs {logs} --tz Mars/Olympus --date ",
+    "apihourly summary --logs {logs} --input-time-format nothing --date ",
+    "apihourly activity --logs {logs} --date 2026-02-30 --vendor ",
+    "apihourly activity --logs {broken} --vendor ",
+])
+def test_a_completion_that_cannot_read_the_logs_offers_nothing_and_says_nothing(logs, tmp_path, line):
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet at all")
+    assert complete(line.format(logs=logs, missing=tmp_path / "gone", broken=broken)) == []
+
+
+def test_completion_scripts_are_offered():
+    result = run("--show-completion", "bash")
+    assert result.exit_code == 0
+    assert "_APIHOURLY_COMPLETE=complete_bash" in result.stdout
+    assert "--install-completion" in run("--help").stdout
+
+
 # Counts in messages ------------------------------------------------------------------
 
 def test_plural_takes_an_irregular_plural():
