@@ -564,7 +564,7 @@ def limits(
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
-        "--part", metavar=_choices(LimitsPart),
+        "--part", case_sensitive=False, metavar=_choices(LimitsPart),
         help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option(
         "--limit", min=0, metavar="N", help="Rows shown in the thread tables; 0 shows all.")] = 20,

@@ -86,6 +86,10 @@ def test_zones_are_read_in_any_case_and_reported_by_their_own_name(logs, typed, 
     assert env_document["tz"] == shown
 
 
+def test_limits_part_is_read_in_any_case(logs):
+    assert table(logs, "limits", "--csv", "--part", "THREADS") == table(logs, "limits", "--csv", "--part", "threads")
+
+
 def test_time_format_is_read_in_any_case(logs):
     assert table(logs, "summary", env={"APIHOURLY_TIME_FORMAT": "12H"}) == table(logs, "summary", "--time-format", "12h")
     assert table(logs, "summary", "--time-format", "12H") == table(logs, "summary", "--time-format", "12h")
