@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from make_logs import utc
 
+from apihourly import timeaxis
 from apihourly.errors import BadOption
 from apihourly.timeaxis import from_ns, iso, local_hour_axis, local_iso, resolve_hour, wall_hour
 
@@ -91,3 +92,25 @@ def test_local_iso_writes_what_isoformat_writes(values, tz, timespec):
     zone = ZoneInfo(tz)
     assert local_iso(values, zone, timespec) == [from_ns(v, zone).isoformat(timespec=timespec) for v in values]
     assert [iso(v, zone) for v in values[:3]] == local_iso(values[:3], zone)
+
+
+@pytest.mark.parametrize("typed, key", [("utc", "UTC"), ("america/new_york", "America/New_York"),
+                                        ("US/EASTERN", "US/Eastern"), (" Europe/London ", "Europe/London"),
+                                        ("Asia/Kolkata", "Asia/Kolkata")])
+def test_zones_are_found_in_any_case_under_their_own_name(typed, key):
+    assert timeaxis.zone(typed).key == key
+
+
+@pytest.mark.parametrize("typed, advice", [
+    ("America/NewYork", "did you mean America/New_York?"),
+    ("new york", "did you mean America/New_York?"),
+    ("Europe/Londn", "did you mean Europe/London?"),
+    ("asia/kolkatta", "did you mean Asia/Kolkata?"),
+    ("Mars/Olympus", "use an IANA name such as America/New_York or UTC"),
+    ("America/", "use an IANA name such as America/New_York or UTC"),
+    ("", "use an IANA name such as America/New_York or UTC"),
+])
+def test_an_unknown_zone_names_the_nearest_one(typed, advice):
+    with pytest.raises(BadOption) as raised:
+        timeaxis.zone(typed)
+    assert str(raised.value) == f"unknown time zone {typed!r}; {advice}" and raised.value.option == "--tz"

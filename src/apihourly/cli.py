@@ -4,18 +4,22 @@ report to output.emit; domain errors become one line and an exit code here."""
 
 from __future__ import annotations
 
+import copy
 import errno
+import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import ApihourlyError, BadOption
@@ -31,11 +35,45 @@ DEFAULT_LOGS = "./sample_logs"
 # which the commands do lazily, after this line; a user's setting wins.
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
+AFTER_COMMAND_NAME = ("debug", "color")  # root options every command takes after its name too
+
+
+class Root(TyperGroup):
+    """The `apihourly` command. Its --debug and --color are taken after a
+    command's name as well as before it (`apihourly summary --debug`), and
+    a bad option value is blamed on where it came from: the command line,
+    or the environment variable that supplied it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shared = [p for p in self.params if p.name in AFTER_COMMAND_NAME]
+        for command in self.commands.values():
+            names = AFTER_COMMAND_NAME if command.name != "browse" else ("debug",)  # browse draws no tables
+            command.params.extend(copy.copy(p) for p in shared if p.name in names)
+            command.callback = _without(command.callback, names)
+        for param in shared:
+            # Only the commands' copies read the variable: a value typed after
+            # the command's name then beats a bad one in the environment, as
+            # one typed before it beats a good one (see _chosen_color).
+            param.help += f" Also after the command's name; ${param.envvar} sets it too."
+            param.envvar = None
+
+    def make_context(self, *args, **kwargs):
+        with _bad_values_blamed_on_their_source():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _bad_values_blamed_on_their_source():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=Root,
     help="Autotask PSA API activity by hour, from your API call logs.\n\n"
     "Example: apihourly summary --logs ./logs --date 2026-11-15 --tz America/New_York",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
@@ -47,6 +85,12 @@ class TimeFormat(str, Enum):
     h12 = "12h"
 
 
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class LimitsPart(str, Enum):
     tiers = "tiers"
     peak = "peak"
@@ -55,53 +99,84 @@ class LimitsPart(str, Enum):
     intervals = "intervals"
 
 
+def _choices(kind: type[Enum]) -> str:
+    return "[" + "|".join(member.value for member in kind) + "]"
+
+
+def _complete_dates(ctx: typer.Context) -> list[str]:
+    """Dates with calls, for --date, --since and --until."""
+    return _completions(lambda: [day.isoformat() for day in _dates_with_calls(ctx)])
+
+
+def _complete_labels(ctx: typer.Context) -> list[str]:
+    """Integration labels of the --date given (else the default date), as
+    the summary's columns show them, for --vendor."""
+    return _completions(lambda: _labels_on_date(ctx))
+
+
 LogsOpt = Annotated[Optional[list[str]], typer.Option(
-    "--logs", "-l", show_default=False,
+    "--logs", "-l", show_default=False, metavar="PATH",
     help=f"Log file, folder (read recursively) or glob of {suffix_names(', ')}; repeatable. "
     f"Default: $APIHOURLY_LOGS (paths separated by '{os.pathsep}'), else {DEFAULT_LOGS}.")]
 DateOpt = Annotated[Optional[str], typer.Option(
-    "--date", "-d", show_default=False, help="Date to report, YYYY-MM-DD. Default: the latest date with calls.")]
+    "--date", "-d", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates,
+    help="Date to report. Default: the latest date with calls.")]
 TzOpt = Annotated[Optional[str], typer.Option(
-    "--tz", envvar="APIHOURLY_TZ", show_default=False,
-    help="IANA time zone the hours are counted in. Default: this machine's zone.")]
+    "--tz", envvar="APIHOURLY_TZ", show_default=False, metavar="ZONE",
+    help="IANA time zone the hours are counted in, in any case (utc, America/New_York). "
+    "Default: this machine's zone.")]
 InputTzOpt = Annotated[Optional[str], typer.Option(
-    "--input-tz", envvar="APIHOURLY_INPUT_TZ", show_default=False,
+    "--input-tz", envvar="APIHOURLY_INPUT_TZ", show_default=False, metavar="ZONE",
     help="IANA zone the logs' times without an offset were written in. Default: UTC for ISO and epoch "
     "times, --tz for times written for people (11/16/2026 3:04 PM, as Autotask's export writes them).")]
 InputTimeFormatOpt = Annotated[Optional[str], typer.Option(
-    "--input-time-format", envvar="APIHOURLY_INPUT_TIME_FORMAT", show_default=False,
+    "--input-time-format", envvar="APIHOURLY_INPUT_TIME_FORMAT", show_default=False, metavar="FORMAT",
     help="strptime pattern of the logs' execution_start, e.g. '%Y%m%d %H%M%S'. Default: recognised per file.")]
 ThresholdOpt = Annotated[int, typer.Option(
-    "--threshold", envvar="APIHOURLY_THRESHOLD", min=0,
+    "--threshold", envvar="APIHOURLY_THRESHOLD", min=0, metavar="N",
     help="Calls per hour per integration above which it is over the limit.")]
 TimeFormatOpt = Annotated[TimeFormat, typer.Option(
-    "--time-format", envvar="APIHOURLY_TIME_FORMAT", help="Hour labels in tables.")]
+    "--time-format", envvar="APIHOURLY_TIME_FORMAT", case_sensitive=False, metavar=_choices(TimeFormat),
+    help="Hour labels in tables.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead of a table.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", show_default=False,
+    "--output", "-o", show_default=False, metavar="PATH",
     help="Write CSV (JSON for a .json name; gzipped for a .gz name) to this file, never over a log read; - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail (exit 1) when a row or a value cannot be read, instead of skipping it or leaving it empty.")]
 DbThresholdOpt = Annotated[int, typer.Option(
-    "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1,
+    "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1, metavar="N",
     help="Requests per rolling 60 minutes for the whole tenant (database) above which calls are rejected.")]
 MaxThreadsOpt = Annotated[int, typer.Option(
-    "--max-threads", min=1, help="Calls in flight at once per integration and entity before throttling.")]
+    "--max-threads", min=1, metavar="N", help="Calls in flight at once per integration and entity before throttling.")]
 FailOnBreachOpt = Annotated[bool, typer.Option(
     "--fail-on-breach", help="Exit 3 (after the report) when any limit was exceeded: hourly per integration, "
     "rolling tenant threshold or threads.")]
-LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the table; 0 shows all.")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=0, metavar="N", help="Rows shown in the table; 0 shows all.")]
+SinceOpt = Annotated[Optional[str], typer.Option(
+    "--since", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates, help="First date to list.")]
+UntilOpt = Annotated[Optional[str], typer.Option(
+    "--until", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates, help="Last date to list.")]
+HourOpt = Annotated[str, typer.Option(
+    "--hour", metavar="HOUR", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")]
+VendorOpt = Annotated[str, typer.Option(
+    "--vendor", metavar="LABEL", autocompletion=_complete_labels,
+    help="Integration label as in the summary columns, or Unknown.")]
+DebugOpt = Annotated[bool, typer.Option(
+    "--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")]
+ColorOpt = Annotated[Color, typer.Option(
+    "--color", envvar="APIHOURLY_COLOR", case_sensitive=False, metavar=_choices(Color),
+    help="Colour in tables: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR forces it), "
+    "always (into a pipe too) or never.")]
 TopOpt = Annotated[Optional[int], typer.Option(
-    "--top", min=1, show_default=False,
+    "--top", min=1, show_default=False, metavar="N",
     help="Keep the N busiest integrations (and any over the limit); add the rest up in one 'Other' column.")]
 ColumnsOpt = Annotated[Optional[str], typer.Option(
-    "--columns", show_default=False,
+    "--columns", show_default=False, metavar="NAME,NAME",
     help="Columns to show and write, in this order, comma-separated, e.g. 'Execution Start,Entity'.")]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", show_default=False, help="First date to list, YYYY-MM-DD.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", show_default=False, help="Last date to list, YYYY-MM-DD.")]
 
 
 @dataclass(frozen=True)
@@ -158,7 +233,8 @@ class Source:
 
 def _open(source: Source, threshold: int, out):
     """The query: the zones are checked before any log file is opened, and a
-    progress line is shown for long reads only where a person watches."""
+    progress line is shown for long reads only where a person watches
+    (whatever --color says: colour is not a reason to draw one)."""
     from .output.emit import TABLE
     from .output.progress import ReadProgress, is_watched
     from .reports.model import Query
@@ -198,7 +274,9 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
         query = _open(source, threshold, out)
         return query, build(query)
 
-    query, report = _built(opened_and_built, debug=bool(ctx.find_root().params.get("debug")))
+    out = replace(out, color=_chosen_color(ctx))
+    _stderr_follows(out.color)
+    query, report = _built(opened_and_built, debug=_debugging(ctx))
     if checks.strict and (report.stats.skipped or report.stats.emptied):
         from .output.cells import read_warnings
 
@@ -208,6 +286,42 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
     if checks.fail_on_breach and report.breaches:
         _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped
         raise typer.Exit(3)
+
+
+def _debugging(ctx: typer.Context) -> bool:
+    """--debug before the command's name, after it, or APIHOURLY_DEBUG."""
+    return any(c.params.get("debug") for c in _contexts(ctx))
+
+
+def _chosen_color(ctx: typer.Context) -> str:
+    """--color after the command's name, else before it, else
+    APIHOURLY_COLOR (which only the command's copy of --color reads), else auto."""
+    contexts = [c for c in _contexts(ctx) if "color" in c.params]
+    given = [c for c in contexts if _source(c, "color") == "COMMANDLINE"]
+    chosen = (given or contexts)[0].params["color"] if contexts else Color.auto
+    return Color(chosen).value
+
+
+def _contexts(ctx: typer.Context) -> list[typer.Context]:
+    """The command's context and those of the commands around it, innermost first."""
+    chain = []
+    while ctx is not None:
+        chain.append(ctx)
+        ctx = ctx.parent
+    return chain
+
+
+def _source(ctx: typer.Context, name: str) -> str | None:
+    """Where a parameter's value came from: COMMANDLINE, ENVIRONMENT, DEFAULT..."""
+    return getattr(ctx.get_parameter_source(name), "name", None)
+
+
+def _stderr_follows(color: str) -> None:
+    """Messages and the progress line on stderr take --color as tables do."""
+    global stderr
+    from .output.emit import colors
+
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False, **colors(color))
 
 
 def _built(build: Callable[[], object], debug: bool):
@@ -249,9 +363,10 @@ def _emit(report, out, logs_read) -> None:
     """Show or write the report, then its notes and warnings on stderr."""
     from .output.cells import messages
     from .output.emit import rows_written
+    from .words import plural
 
     if _written(report, out, logs_read) and out.path:
-        _say("wrote", f"{rows_written(report, out):,} rows to {out.path}")
+        _say("wrote", f"{plural(rows_written(report, out), 'row')} to {out.path}")
     for kind, text in messages(report):
         _say(kind, text)
 
@@ -353,7 +468,7 @@ def summary(
     max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS, top: TopOpt = None,
     since: SinceOpt = None, until: UntilOpt = None,
     vendor: Annotated[Optional[str], typer.Option(
-        "--vendor", show_default=False,
+        "--vendor", show_default=False, metavar="LABEL", autocompletion=_complete_labels,
         help="With --since/--until: count only this integration, labelled as in the summary columns.")] = None,
 ) -> None:
     """Calls per hour of one day, one column per integration; or, with
@@ -437,8 +552,8 @@ def _date_range(since: str | None, until: str | None):
 @app.command()
 def activity(
     ctx: typer.Context,
-    hour: Annotated[str, typer.Option("--hour", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")],
-    vendor: Annotated[str, typer.Option("--vendor", help="Integration label as in the summary columns, or Unknown.")],
+    hour: HourOpt,
+    vendor: VendorOpt,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
@@ -531,8 +646,10 @@ def limits(
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
-        "--part", help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the thread tables; 0 shows all.")] = 20,
+        "--part", case_sensitive=False, metavar=_choices(LimitsPart),
+        help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
+    limit: Annotated[int, typer.Option(
+        "--limit", min=0, metavar="N", help="Rows shown in the thread tables; 0 shows all.")] = 20,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False,
@@ -598,11 +715,112 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")] = False,
+    debug: DebugOpt = False,
+    color: ColorOpt = Color.auto,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    pass  # --debug is read through the root context (see _run)
+    pass  # --debug and --color are read through the contexts (see _run)
+
+
+# Where a bad value came from ----------------------------------------------------
+
+@contextmanager
+def _bad_values_blamed_on_their_source():
+    """A bad option value is said to come from where it came from: the
+    command line, the environment variable behind the option, or for --tz
+    this machine's zone. Typer names the variable whenever an option has
+    one, and the reports name only the option."""
+    try:
+        yield
+    except typer.BadParameter as exc:
+        where = _where_from(exc)
+        if where:
+            exc.param_hint = where
+        raise
+
+
+def _where_from(exc: typer.BadParameter) -> str | None:
+    """How the message names the bad value's origin; None to leave it as it is."""
+    ctx = exc.ctx
+    param = exc.param or _option_named(ctx, exc.param_hint)
+    if ctx is None or param is None or not getattr(param, "opts", None):
+        return None
+    option = max(param.opts, key=len)
+    source = _source(ctx, param.name)
+    if source == "ENVIRONMENT":
+        return f"'{option}' from environment variable {param.envvar}"
+    if source == "COMMANDLINE":
+        return f"'{option}'"
+    if source == "DEFAULT" and param.name == "tz":  # the zone came from the machine
+        return "environment variable TZ" if os.environ.get("TZ") else "this machine's time zone"
+    return None
+
+
+def _option_named(ctx, hint):
+    """The parameter a hint such as '--tz' (from a BadOption) names."""
+    if ctx is None or not isinstance(hint, str):
+        return None
+    return next((p for p in ctx.command.params if hint in getattr(p, "opts", ())), None)
+
+
+# Shell completion ------------------------------------------------------------------
+
+def _completions(produce: Callable[[], list[str]]) -> list[str]:
+    """What a completion offers: nothing, silently, on any failure. A shell
+    shows whatever a completion writes, in the middle of the command line."""
+    import contextlib
+    import io
+    import warnings
+
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            return _typed_as_words(produce())
+    except Exception:  # a bad --logs, --tz or log file: the command itself will say so
+        return []
+
+
+def _typed_as_words(values: list[str]) -> list[str]:
+    """Bash puts a completion into the command line as it is: a label with
+    a space in it ("Datto RMM") is escaped, or it would become two words."""
+    if os.environ.get("_APIHOURLY_COMPLETE", "").endswith("_bash"):
+        return [re.sub(r"([^\w@%+=:,./-])", r"\\\1", value) for value in values]
+    return values
+
+
+def _completion_query(ctx: typer.Context):
+    """The query a command would open, from the options typed so far."""
+    from .reports.model import Query
+
+    params = ctx.params
+    return Query.open(_log_specs(params.get("logs")), _zone(params.get("tz")),
+                      input_tz=_input_zone(params.get("input_tz")), time_pattern=params.get("input_time_format"))
+
+
+def _dates_with_calls(ctx: typer.Context):
+    from .reports.dates import dates_with_calls
+
+    return dates_with_calls(_completion_query(ctx))
+
+
+def _labels_on_date(ctx: typer.Context) -> list[str]:
+    from .reports.hourly import count_day
+
+    query = _completion_query(ctx)
+    return count_day(query, _day(query, ctx.params.get("date"))).labels
+
+
+def _without(callback: Callable, names) -> Callable:
+    """The command's function, called without the root options it shares
+    (they are read through the contexts, see _run)."""
+    @functools.wraps(callback)
+    def call(*args, **kwargs):
+        for name in names:
+            kwargs.pop(name, None)
+        return callback(*args, **kwargs)
+
+    return call
 
 
 def main() -> None:

@@ -65,13 +65,54 @@ def from_ns(ns: int, tz: ZoneInfo) -> datetime:
 
 
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone called `name`, or a BadOption that says how to find one."""
+    """The IANA zone called `name` in any letter case ('utc',
+    'america/new_york'), under its own name, which reports show; else a
+    BadOption that names the nearest zone, or says how to find one."""
+    given, name = name, name.strip()
+    found = _zone_file(name)
+    # A name with capitals that opens a zone is taken as written, without
+    # listing every zone; an all-lower-case one may have opened a file on a
+    # file system that ignores case, so it is always looked up by name.
+    if found is not None and not name.islower():
+        return found
+    canonical = _zone_names().get(name.lower())
+    if canonical is not None:
+        return ZoneInfo(canonical)
+    if found is not None:
+        return found
+    near = _nearest_zone(name)
+    advice = f"did you mean {near}?" if near else "use an IANA name such as America/New_York or UTC"
+    raise BadOption(f"unknown time zone {given!r}; {advice}", "--tz")
+
+
+def _zone_file(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
-        raise BadOption(
-            f"unknown time zone {name!r}; use an IANA name such as America/New_York or UTC", "--tz"
-        ) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    """Every IANA zone name by its lower-case form (no two differ only in case)."""
+    from zoneinfo import available_timezones
+
+    return {name.lower(): name for name in available_timezones()}
+
+
+def _nearest_zone(name: str) -> str | None:
+    """The zone a mistyped name most likely meant: 'America/NewYork' and
+    'new york' are America/New_York, 'Europe/Londn' is Europe/London."""
+    from difflib import get_close_matches
+
+    names = _zone_names()
+    wanted = name.lower().replace(" ", "_")
+    match = get_close_matches(wanted, names, n=1, cutoff=0.85)
+    if match:
+        return names[match[0]]
+    cities = {lower.rsplit("/", 1)[-1]: names[lower] for lower in sorted(names) if "/" in lower}
+    match = get_close_matches(wanted, cities, n=1, cutoff=0.85)
+    return cities[match[0]] if match else None
 
 
 def local_zone_name() -> str:

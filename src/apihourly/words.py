@@ -5,9 +5,10 @@ characters made visible."""
 import re
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 call', '2,000 calls'."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, many: str = "") -> str:
+    """'1 call', '2,000 calls'; `many` for a noun that takes more than an
+    s: plural(3, "stretch", "stretches")."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
 
 
 # C0 controls, DEL and C1 controls (ESC, OSC and CSI sequences start here);

@@ -79,7 +79,7 @@ def test_o_writes_through_a_symlink_to_its_target(log, tmp_path):
     link = tmp_path / "report.csv"
     link.symlink_to(target)
     result = run("days", "-l", str(log), "-o", str(link))
-    assert result.exit_code == 0 and result.stderr == f"wrote: 1 rows to {link}\n"
+    assert result.exit_code == 0 and result.stderr == f"wrote: 1 row to {link}\n"
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert target.read_text() == days_csv(log)
     assert listing(tmp_path) == ["logs", "report.csv", "reports"] and listing(target.parent) == ["latest.csv"]
@@ -112,7 +112,7 @@ def test_o_writes_into_a_fifo_without_replacing_it(log, tmp_path):
     reader.start()
     result = run("days", "-l", str(log), "-o", str(fifo))
     reader.join(timeout=10)
-    assert result.exit_code == 0 and result.stderr == f"wrote: 1 rows to {fifo}\n"
+    assert result.exit_code == 0 and result.stderr == f"wrote: 1 row to {fifo}\n"
     assert received == [days_csv(log).encode()]
     assert stat.S_ISFIFO(fifo.lstat().st_mode) and listing(tmp_path) == ["logs", "report.csv"]
 
@@ -124,7 +124,7 @@ def test_o_writes_into_a_character_device_without_replacing_it(log, tmp_path):
     except PermissionError:
         pytest.skip("making a device needs root")
     result = run("days", "-l", str(log), "-o", str(null))
-    assert result.exit_code == 0 and result.stderr == f"wrote: 1 rows to {null}\n"
+    assert result.exit_code == 0 and result.stderr == f"wrote: 1 row to {null}\n"
     assert stat.S_ISCHR(null.lstat().st_mode) and null.stat().st_rdev == os.makedev(1, 3)
     assert listing(tmp_path) == ["logs", "null"]
 
@@ -170,7 +170,7 @@ def test_dev_fd_writes_to_the_open_descriptor_not_a_new_file(log, tmp_path):
         result = run("days", "-l", str(log), "-o", f"/dev/fd/{fd}")
     finally:
         os.close(fd)
-    assert result.exit_code == 0 and result.stderr == f"wrote: 1 rows to /dev/fd/{fd}\n"
+    assert result.exit_code == 0 and result.stderr == f"wrote: 1 row to /dev/fd/{fd}\n"
     assert target.read_text() == "kept\n" + days_csv(log) and target.stat().st_ino == inode
     assert listing(tmp_path) == ["logs", "out.txt"]
 

@@ -86,3 +86,16 @@ def test_two_calls_ten_years_apart_cost_their_calls_not_the_years(logdir, extra)
     assert done.stdout.splitlines()[1:] == ["2016-11-15,1,1,0,1", "2026-11-15,1,1,0,1"]
     assert int(done.stderr.split()[-1]) < 200 * 1024  # KB: about 95 MB, most of it pyarrow itself
     assert took < 10  # generous: a second or two on a loaded machine, about ten before
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata", "America/St_Johns", "Pacific/Kiritimati", "America/New_York"])
+def test_dates_with_calls_are_the_dates_the_counts_find(known_logs, tz):
+    query = Query(LogSet.open([str(known_logs)]), ZoneInfo(tz))
+    assert dates_report.dates_with_calls(query) == reports.model.activity_days(query)
+
+
+def test_dates_with_calls_place_each_call_on_its_local_date(logdir):
+    write_csv(logdir / "a.csv", [call("2026-11-14T18:29:59Z"), call("2026-11-14T18:30:00Z"),
+                                 call("2026-11-16T05:00:00Z")])
+    query = Query(LogSet.open([str(logdir)]), ZoneInfo("Asia/Kolkata"))  # +05:30
+    assert dates_report.dates_with_calls(query) == [date(2026, 11, 14), date(2026, 11, 15), date(2026, 11, 16)]

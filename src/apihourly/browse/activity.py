@@ -29,7 +29,7 @@ class ActivityScreen(ReportScreen):
 
     def load(self, reopen: bool = False) -> None:
         super().load(reopen)
-        self.query_one("#status").update(f"loading {self.expected_calls:,} calls…")
+        self.query_one("#status").update(f"loading {plural(self.expected_calls, 'call')}…")
 
     def export_name(self) -> str:
         who = slug(self.category) if self.category else "all"

@@ -263,7 +263,7 @@ class ReportScreen(Screen):
         except OSError as exc:
             self.say(f"could not write {path}: {exc.strerror or exc}", severity="error")
             return
-        self.say(f"wrote {len(self.report.table):,} rows to {path}", title="Exported")
+        self.say(f"wrote {plural(len(self.report.table), 'row')} to {path}", title="Exported")
 
     def action_refresh(self) -> None:
         self.load(reopen=True)

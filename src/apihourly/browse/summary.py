@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.binding import Binding
 
-from ..output.cells import Cells, aligned, hour_labels
+from ..output.cells import Cells, aligned, hour_labels, plural
 from ..reports.hourly import summary
 from .base import ReportScreen
 
@@ -37,7 +37,7 @@ class SummaryScreen(ReportScreen):
         return f"apihourly-{self.day.isoformat()}-summary.csv"
 
     def count_text(self, rows: int) -> str:
-        return f"{rows} hours"
+        return plural(rows, "hour")
 
     def action_totals(self) -> None:
         from .totals import TotalsScreen

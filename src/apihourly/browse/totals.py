@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..output.cells import plural
 from ..reports.hourly import totals
 from .base import ReportScreen
 
@@ -26,4 +27,4 @@ class TotalsScreen(ReportScreen):
         return f"apihourly-{self.day.isoformat()}-totals.csv"
 
     def count_text(self, rows: int) -> str:
-        return f"{max(rows - 1, 0)} integrations"
+        return plural(max(rows - 1, 0), "integration")

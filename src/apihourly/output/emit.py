@@ -17,6 +17,7 @@ from ..reports.model import Report
 from . import export
 
 TABLE, CSV, JSON = "table", "csv", "json"
+AUTO, ALWAYS, NEVER = "auto", "always", "never"  # --color
 # Reports with a drawing of their own (module, function); any other is drawn
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
 RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
@@ -27,7 +28,8 @@ RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "
 @dataclass(frozen=True)
 class Output:
     """Where and how a report goes. `part` picks the table of a report that
-    has several (limits) for CSV; JSON carries them all."""
+    has several (limits) for CSV; JSON carries them all. `color` (auto,
+    always, never) decides whether a table is drawn in colour."""
 
     fmt: str = TABLE
     path: Path | None = None
@@ -35,6 +37,7 @@ class Output:
     time_format: str = "24h"
     limit: int = 100
     part: str | None = None
+    color: str = AUTO
 
 
 def render(report: Report, view=None):
@@ -77,7 +80,7 @@ def show(report: Report, out: Output, stream: TextIO) -> None:
     width = terminal_width(stream)
     view = View(out.time_format, out.limit, width, glyphs_for(getattr(stream, "encoding", None)))
     drawing = render(report, view)
-    _console(stream, _drawn_width(drawing, width)).print(drawing)
+    _console(stream, _drawn_width(drawing, width), out.color).print(drawing)
 
 
 def terminal_width(stream: TextIO) -> int | None:
@@ -141,7 +144,19 @@ def escaped_beyond_encoding(stream: TextIO):
         counted.count = _ESCAPED.count - before
 
 
-def _console(stream: TextIO, width: int):
+def colors(color: str) -> dict:
+    """Console settings for --color. auto leaves it to Rich: colour on a
+    terminal, none in a pipe, NO_COLOR and FORCE_COLOR obeyed. always
+    colours even a pipe or a dumb terminal (the tables use only the
+    standard colours); never writes no styles at all."""
+    if color == ALWAYS:
+        return {"no_color": False, "color_system": "standard"}
+    if color == NEVER:
+        return {"color_system": None}
+    return {}
+
+
+def _console(stream: TextIO, width: int, color: str = AUTO):
     from rich.console import Console
 
     class PipeConsole(Console):
@@ -149,7 +164,7 @@ def _console(stream: TextIO, width: int):
             # Rich's own exits 1, which would hide a --fail-on-breach verdict.
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
-    return PipeConsole(file=stream, width=width, emoji=False, markup=False, highlight=False)
+    return PipeConsole(file=stream, width=width, emoji=False, markup=False, highlight=False, **colors(color))
 
 
 def rows_written(report: Report, out: Output) -> int:

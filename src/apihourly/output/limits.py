@@ -51,7 +51,7 @@ def _headline(report: Report, time_format: str) -> Text:
     meta = report.meta
     style = OVER_STYLE if meta["peak"] > meta["db_threshold"] else ""
     text = Text("Peak ")
-    text.append(f"{meta['peak']:,} calls", style=style)
+    text.append(plural(meta["peak"], "call"), style=style)
     text.append(f" in the 60 minutes to {instant_text(meta['peak_at'], time_format)}; "
                 f"limit {meta['db_threshold']:,} per rolling hour.")
     return text

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from .. import schema
 from ..errors import LogFormatError
+from ..words import plural
 
 POSITION = "lines"
 FIRST_RECORD = 2  # line 1 is the header
@@ -99,7 +100,7 @@ def batches(log, columns: dict[str, str], window, cursor, stats):
             return "skip"
         refused.add(row.number)
         cursor.rejected.append(row.number)
-        reason = f"with {row.actual_columns} fields, expected {row.expected_columns}"
+        reason = f"with {plural(row.actual_columns, 'field')}, expected {row.expected_columns}"
         stats.skip(log.path, reason, [row.number] if row.number else [], 1)
         return "skip"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..timeaxis import LATEST_NS, NS, UNIT_NS
+from ..words import plural
 from .text import decode_text
 
 # An ISO 8601 date-time, 'T' or space between, optional seconds and fraction,
@@ -145,7 +146,8 @@ def _display_form(column, head):
     separator = next(c for c in example if c in _DATE_SEPARATORS)
     form = TimeForm("day_first" if first > second else "month_first", separator=separator)
     if first and second:
-        return form, (f"{first} dates have a number above 12 first and {second} second; read as "
+        have = "has" if first == 1 else "have"
+        return form, (f"{plural(first, 'date')} {have} a number above 12 first and {second:,} second; read as "
                       f"{form.describe()}; pass --input-time-format to choose")
     if not first and not second:
         return form, (f"dates such as {example} could be month-first or day-first; read as "

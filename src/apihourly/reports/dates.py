@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from .. import schema
 from ..count.hourly import count_hourly
 from ..count.rolling import peaks_by_day
-from ..timeaxis import HOUR_NS, day_window, local_date, range_window
+from ..timeaxis import HOUR_NS, MINUTE_NS, day_window, local_date, range_window
 from .model import Query, Report, triple_labels
 from .table import COUNT, DATE, Column, Table
 
@@ -37,6 +37,22 @@ def days(query: Query, since: date | None = None, until: date | None = None,
     report = Report("days", table, query.tz, query.threshold, counts.stats)
     report.meta = {"db_threshold": db_threshold}
     return report
+
+
+def dates_with_calls(query: Query) -> list[date]:
+    """Every local date with a call, from the calls' times alone: what
+    completing --date offers, without counting calls per integration. Each
+    quarter hour (UTC) falls on one local date, since every UTC offset in
+    use is a whole number of quarter hours."""
+    import numpy as np
+
+    from ..arrays import int_values
+
+    quarter = 15 * MINUTE_NS
+    quarters: set[int] = set()
+    for table in query.logs.scan([]):
+        quarters.update(np.unique(int_values(table.column("ts")) // quarter).tolist())
+    return sorted({local_date(q * quarter, query.tz) for q in quarters})
 
 
 def _per_date(counts: dict, query: Query) -> list[list]:

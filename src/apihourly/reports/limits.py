@@ -12,6 +12,7 @@ from ..count import rolling
 from ..count.calls import Calls, load_calls
 from ..count.threads import Threads, thread_usage
 from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, iso, local_iso
+from ..words import plural
 from .model import Query, Report, day_notes
 from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
 
@@ -111,8 +112,8 @@ def breaches(analysis: Analysis, query: Query) -> list[str]:
     if analysis.hourly_over:
         hour_ns, label, calls = analysis.hourly_over[0]
         more = len(analysis.hourly_over) - 1
-        out.append(f"{label} made {calls:,} calls in the hour from {iso(hour_ns, tz)}, over {query.threshold:,}"
-                   + (f" (and {more} more integration-hours)" if more else ""))
+        out.append(f"{label} made {plural(calls, 'call')} in the hour from {iso(hour_ns, tz)}, "
+                   f"over {query.threshold:,}" + (f" (and {plural(more, 'more integration-hour')})" if more else ""))
     usage, threshold = analysis.rolling, analysis.settings.db_threshold
     if usage.peak > threshold:
         out.append(f"rolling 60-minute count reached {usage.peak:,}, over {threshold:,}, "
@@ -122,8 +123,8 @@ def breaches(analysis: Analysis, query: Query) -> list[str]:
         earliest = intervals[intervals[:, 1].argmin()]
         group, start = int(earliest[0]), int(earliest[1])
         label, entity = analysis.calls.names(group)
-        many = "stretches" if len(intervals) != 1 else "stretch"
-        out.append(f"{len(intervals):,} {many} with more than {analysis.settings.max_threads} calls in flight, "
+        stretches = plural(len(intervals), "stretch", "stretches")
+        out.append(f"{stretches} with more than {plural(analysis.settings.max_threads, 'call')} in flight, "
                    f"first {label} on {entity or '(no entity)'} at {iso(start, tz)}")
     return out
 
