@@ -200,7 +200,9 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
               "--strict refuses logs with values it cannot read; fix them or drop --strict")
     _emit(report, out, tuple(log.path for log in query.logs.files))
     if checks.fail_on_breach and report.breaches:
-        _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped
+        from .reports.limits import breach_lines
+
+        _say("breach", "; ".join(breach_lines(report.breaches)))  # names from the logs: shown escaped
         raise typer.Exit(3)
 
 
@@ -315,7 +317,7 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
+def _breaches(query, window, db_threshold: int, max_threads: int) -> list[dict]:
     from .reports.limits import LimitSettings, check
 
     return check(query, window, LimitSettings(db_threshold, max_threads))

@@ -51,7 +51,8 @@ class Report:
     hours; `notes` are messages for the user; `parts` holds every table of a
     report that has several (limits), by name, with `table` the default
     one; `meta` holds headline figures and `breaches` the limits exceeded,
-    one phrase each, for --fail-on-breach.
+    as data with a sentence each (reports/limits.py), or None where they
+    were not checked.
     """
 
     kind: str
@@ -66,7 +67,7 @@ class Report:
     title: str = ""
     parts: dict[str, Table] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    breaches: list[str] = field(default_factory=list)
+    breaches: list[dict] | None = None
 
     def part(self, name: str | None = None) -> Table:
         """The table called `name` (limits: tiers, peak, minutes, threads,
