@@ -67,4 +67,8 @@ def _console(stream: TextIO):
 
 
 def rows_written(report: Report, out: Output) -> int:
+    """Rows in what was written: JSON's rows (summary's long form, never a
+    footer), else the table's."""
+    if out.fmt == JSON or (out.path and export.format_for(out.path) == JSON):
+        return len(export.json_table(report, out.part))
     return len(report.part(out.part))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..reports.model import Report
-from ..reports.table import Table, is_missing
+from ..reports.table import TIMES, Table, is_missing
 from ..words import visible
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
@@ -122,48 +122,76 @@ def write_json(report: Report, stream: TextIO, part: str | None = None) -> None:
     stream.writelines(json_pieces(report, part))
 
 
-def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
-    """The report as one JSON object, written a piece at a time: what it
-    covers, its rows (`part`'s rows for a report of several tables), and
-    for those every table by name with the headline figures and the limits
-    exceeded. Each row is one line, so the rows stream as they are made."""
-    head = {
-        "report": report.kind,
-        "date": report.day.isoformat() if report.day else None,
-        "tz": report.tz.key,
-        "threshold": report.threshold,
-        "files": report.stats.files,
-        "calls_read": report.stats.rows,
-    }
-    yield _dumps(head, indent=1)[:-2] + ',\n "rows": '
-    yield from _json_array(report.part(part), "  ")
+def json_meta(report: Report, part: str | None = None) -> dict:
+    """What a JSON document covers and how it was counted: the report, its
+    date (or dates, hour, integration), zone, threshold, what was read, and
+    the report's own headline figures."""
+    stats = report.stats
+    meta = {"report": report.kind, **report.covers, "tz": report.tz.key, "threshold": report.threshold,
+            "files": stats.files, "calls_read": stats.rows, "rows_skipped": stats.skipped_rows, **report.meta}
     if report.parts:
-        yield ',\n "meta": ' + _dumps(report.meta) + ',\n "tables": {'
+        meta["part"] = part or next(iter(report.parts))
+    return meta
+
+
+def json_table(report: Report, part: str | None = None) -> Table:
+    """The rows JSON writes: a wide report's long form, never footer rows
+    (their figures are the report's `totals`)."""
+    table = report.long if report.long is not None and part is None else report.part(part)
+    return table.slice(0, len(table) - table.footer) if table.footer else table
+
+
+def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
+    """The report as one JSON object, written a piece at a time: `meta`
+    (what it covers), its `rows` (`part`'s rows for a report of several
+    tables), the `totals` of a report with a sum row, every table by name
+    for a report of several, and the limits exceeded (`breaches`: null when
+    not checked). Each row is one line, so the rows stream as they are made."""
+    yield '{\n "meta": ' + _dumps(json_meta(report, part)) + ',\n "rows": '
+    yield from _json_array(json_table(report, part), "  ")
+    if report.totals is not None:
+        yield ',\n "totals": ' + _dumps(report.totals)
+    if report.parts:
+        yield ',\n "tables": {'
         for i, (name, table) in enumerate(report.parts.items()):
             yield ("," if i else "") + f"\n  {_dumps(name)}: "
             yield from _json_array(table, "   ")
         yield "\n }"
-    if report.parts or report.breaches:
-        yield ',\n "breaches": ' + _dumps(report.breaches)
-    yield "\n}\n"
+    yield ',\n "breaches": ' + _dumps(report.breaches) + "\n}\n"
 
 
 def _json_array(table: Table, indent: str) -> Iterator[str]:
     """A table's rows as a JSON array of objects, a slice at a time."""
-    names, first = table.names, True
+    first = True
     yield "["
-    for part in table.chunks():
-        rows = (_dumps({k: (None if is_missing(v) else v) for k, v in zip(names, row)}) for row in part.rows())
-        text = f",\n{indent}".join(rows)
-        if text:
-            yield ("\n" if first else ",\n") + indent + text
+    for lines in json_rows(table):
+        if lines:
+            yield ("\n" if first else ",\n") + indent + f",\n{indent}".join(lines)
             first = False
     yield "]" if first else "\n" + indent[:-1] + "]"
 
 
-def _dumps(value: object, indent: int | None = None) -> str:
+def json_rows(table: Table) -> Iterator[list[str]]:
+    """Each slice of the table as JSON objects, one string a row, keyed by
+    the columns' snake_case keys; missing values (and times that are not
+    there, '') are null."""
+    keys = [spec.json_key for spec in table.columns]
+    for part in table.chunks():
+        columns = [_json_column(values, spec.kind) for values, spec in zip(part.data, part.columns)]
+        yield [_dumps(dict(zip(keys, row))) for row in zip(*columns)]
+
+
+def _json_column(values: list, kind: str) -> list:
+    if kind in TIMES:
+        return [(v or None) if isinstance(v, str) else (None if is_missing(v) else v) for v in values]
+    if set(map(type, values)) <= {int, str, bool}:  # nearly every column: nothing can be missing
+        return values
+    return [None if is_missing(v) else v for v in values]
+
+
+def _dumps(value: object) -> str:
     # Without indent json uses its C encoder: a row is one line, fast.
-    return json.dumps(value, default=json_value, ensure_ascii=True, indent=indent)
+    return json.dumps(value, default=json_value, ensure_ascii=True)
 
 
 def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None) -> None:

@@ -35,8 +35,17 @@ def days(query: Query, since: date | None = None, until: date | None = None,
     peaks = _rolling_peaks(query, [(date.fromisoformat(row[0]), row[1]) for row in rows])
     table = Table.from_rows(COLUMNS, [row + [peak] for row, peak in zip(rows, peaks)])
     report = Report("days", table, query.tz, query.threshold, counts.stats)
+    report.covers = _covered(since, until, [row[0] for row in rows])
     report.meta = {"db_threshold": db_threshold}
     return report
+
+
+def _covered(since: date | None, until: date | None, dates: list[str]) -> dict:
+    """The dates the report covers: as asked, else the first and last date
+    with calls (None only when neither was asked and there are no calls)."""
+    first = since.isoformat() if since else (dates[0] if dates else None)
+    last = until.isoformat() if until else (dates[-1] if dates else None)
+    return {"since": first, "until": last}
 
 
 def _per_date(counts: dict, query: Query) -> list[list]:

@@ -47,8 +47,11 @@ def activity(query: Query, day: date, slot: HourSlot, category: str | None,
     before = _hour_rows(query, (slot.start_ns - HOUR_NS, slot.start_ns), ScanStats(), set(wanted))
     over = {label: by_label[label] > query.threshold for label in labels}
     table = _with_verdicts(_calls_table(rows, before, grid.categories, over, max_threads, query.tz), rows)
-    title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
-    report = Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
+    who = labels[0] if category is not None else None
+    title = f"{who or 'every integration'}, {slot.start.isoformat()}"
+    report = Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title,
+                    covers={"date": day.isoformat(), "hour_start": slot.start.isoformat(), "integration": who},
+                    meta={"max_threads": max_threads, "calls": len(table)})
     report.notes += [*query.notes, *_verdict_notes(table)]
     return report
 

@@ -19,7 +19,7 @@ from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
 INTEGRATION, ENTITY = Column("Integration"), Column("Entity")
 TIERS_COLUMNS = (Column("Tier", rule="tier"), Column("From calls", COUNT), Column("Effect"),
                  Column("First reached", INSTANT, rule="tier", blank="not reached"), Column("Minutes", COUNT))
-PEAK_COLUMNS = (INTEGRATION, Column("Calls", COUNT), Column("Share (%)", SHARE))
+PEAK_COLUMNS = (INTEGRATION, Column("Calls", COUNT), Column("Share (%)", SHARE, key="share_pct"))
 MINUTES_COLUMNS = (Column("Minute", MINUTE), Column("Rolling calls", COUNT))
 THREADS_COLUMNS = (INTEGRATION, ENTITY, Column("Calls", COUNT), Column("Without duration", COUNT),
                    Column("Max in flight", COUNT, rule="threads"), Column("Times over", COUNT, rule="threads"),
@@ -185,12 +185,12 @@ def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettin
              "threads": _threads(analysis, tz), "intervals": _intervals(analysis, tz)}
     meta = {
         "db_threshold": settings.db_threshold, "max_threads": settings.max_threads,
-        "calls": analysis.day_calls, "peak": usage.peak, "peak_at": iso(usage.peak_ns, tz),
-        "peak_window_start": iso(usage.peak_ns - HOUR_NS, tz) if usage.peak_ns is not None else "",
+        "calls": analysis.day_calls, "peak": usage.peak, "peak_at": iso(usage.peak_ns, tz) or None,
+        "peak_window_start": iso(usage.peak_ns - HOUR_NS, tz) if usage.peak_ns is not None else None,
         "calls_without_duration": int((analysis.calls.duration_ms[analysis.first:] < 0).sum()),
     }
     report = Report("limits", parts["tiers"], tz, query.threshold, analysis.calls.stats, day,
-                    parts=parts, meta=meta, breaches=breaches(analysis, query))
+                    parts=parts, covers={"date": day.isoformat()}, meta=meta, breaches=breaches(analysis, query))
     report.notes += day_notes(query, day, analysis.day_calls)
     return report
 

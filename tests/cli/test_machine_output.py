@@ -1,0 +1,146 @@
+"""Output scripts can trust: JSON keyed by snake_case identifiers that says
+what it covers, summary in long form that reconciles with its CSV, totals
+and breaches apart from the rows."""
+
+import json
+
+import pytest
+from clirun import parsed_csv, run
+from fixtures import COLUMN_ORDER, EXPECTED
+from make_logs import burst, utc, write_csv
+
+
+@pytest.fixture(scope="module")
+def known(known_logs):
+    return str(known_logs)
+
+
+def json_of(*args) -> dict:
+    result = run(*args)
+    assert result.exit_code in (0, 3), result.stderr
+    return json.loads(result.stdout)
+
+
+# summary: one row per cell, sums apart -----------------------------------------
+
+def test_summary_long_form_holds_every_cell_of_the_wide_csv_once_zeros_included(known):
+    wide = parsed_csv(run("summary", "--logs", known, "--date", "2026-11-15", "--csv").stdout)
+    document = json_of("summary", "--logs", known, "--date", "2026-11-15", "--json")
+    cells = {(r["hour_start"], r["integration"]): r["calls"] for r in document["rows"]}
+    assert len(cells) == len(document["rows"]) == 24 * len(COLUMN_ORDER)
+    assert cells == {(row["Hour"], label): int(row[label]) for row in wide for label in COLUMN_ORDER}
+    assert document["totals"]["by_hour"] == [
+        {"hour_start": row["Hour"], "calls": int(row["Total calls"]), "integrations_over": int(row["Hour"][11:13] == "14")}
+        for row in wide]
+    assert document["totals"]["calls"] == 17_516
+
+
+def test_summary_rows_say_kind_over_and_near(known):
+    rows = json_of("summary", "--logs", known, "--date", "2026-11-15", "--json")["rows"]
+    busy = [(r["hour_start"][11:13], r["integration"], r["kind"], r["calls"], r["over"], r["near"])
+            for r in rows if r["calls"]]
+    assert busy == [
+        ("03", "TRK-1", "custom", 4, False, False), ("09", "IT Glue", "vendor", 7_500, False, True),
+        ("14", "Acme", "vendor", 3, False, False), ("14", "Datto RMM", "vendor", 10_001, True, False),
+        ("14", "Acme (custom)", "custom", 2, False, False), ("20", "Unknown (custom)", "custom", 1, False, False),
+        ("23", "Unknown", "unknown", 5, False, False)]
+    assert sorted((label, hour, n) for _, label, _, n, *_ in busy for hour in EXPECTED[label]) == sorted(
+        (label, hour, n) for label, hours in EXPECTED.items() for hour, n in hours.items())
+
+
+def test_near_starts_at_75_percent_and_ends_at_the_threshold(known):
+    def flags(threshold):
+        rows = json_of("summary", "--logs", known, "--date", "2026-11-15", "--json", "--threshold", str(threshold))["rows"]
+        return {r["integration"]: (r["over"], r["near"]) for r in rows if r["hour_start"].startswith("2026-11-15T09")}
+
+    assert flags(10_000)["IT Glue"] == (False, True)   # 7,500 is 75% exactly
+    assert flags(10_001)["IT Glue"] == (False, False)  # 74.99%
+    assert flags(7_500)["IT Glue"] == (False, True)    # at the threshold: near, not over
+    assert flags(7_499)["IT Glue"] == (True, False)
+    assert flags(0)["Acme"] == (False, False)          # no calls is near nothing
+
+
+def test_summary_sums_by_integration_match_totals(known):
+    sums = json_of("summary", "--logs", known, "--date", "2026-11-15", "--json")["totals"]["by_integration"]
+    totals = json_of("totals", "--logs", known, "--date", "2026-11-15", "--json")["rows"]
+    assert [s["integration"] for s in sums] == COLUMN_ORDER
+    assert sorted((s["integration"], s["kind"], s["calls"], s["hours_over"]) for s in sums) == sorted(
+        (t["integration"], t["kind"], t["calls"], t["hours_over_limit"]) for t in totals)
+
+
+# totals: the Grand total is not a row ---------------------------------------------
+
+def test_totals_grand_total_lives_in_totals_and_matches_the_csv_footer(known):
+    document = json_of("totals", "--logs", known, "--date", "2026-11-15", "--json")
+    footer = parsed_csv(run("totals", "--logs", known, "--date", "2026-11-15", "--csv").stdout)[-1]
+    assert footer["Integration"] == "Grand total"
+    assert document["totals"] == {"calls": 17_516, "peak_hour": "2026-11-15T14:00:00+00:00",
+                                  "peak_hour_calls": 10_006, "hours_over_limit": 1}
+    assert document["totals"] == {"calls": int(footer["Calls"]), "peak_hour": footer["Peak hour"],
+                                  "peak_hour_calls": int(footer["Peak hour calls"]),
+                                  "hours_over_limit": int(footer["Hours over limit"])}
+    # what `jq '.rows[] | select(.hours_over_limit > 0)'` selects
+    assert [r["integration"] for r in document["rows"] if r["hours_over_limit"] > 0] == ["Datto RMM"]
+    assert sum(r["calls"] for r in document["rows"]) == document["totals"]["calls"]
+
+
+def test_totals_of_a_date_without_calls_has_no_rows_and_no_peak_hour(known):
+    document = json_of("totals", "--logs", known, "--date", "2026-12-01", "--json")
+    assert document["rows"] == []
+    assert document["totals"] == {"calls": 0, "peak_hour": None, "peak_hour_calls": 0, "hours_over_limit": 0}
+
+
+# What each document covers ---------------------------------------------------------
+
+def test_days_says_the_dates_it_covers(known):
+    every = json_of("days", "--logs", known, "--json")["meta"]
+    assert (every["since"], every["until"], "date" in every) == ("2026-11-14", "2026-11-15", False)
+    asked = json_of("days", "--logs", known, "--json", "--since", "2026-11-01", "--until", "2026-11-30")["meta"]
+    assert (asked["since"], asked["until"]) == ("2026-11-01", "2026-11-30")
+
+
+def test_activity_says_its_date_hour_and_integration(known):
+    one = json_of("activity", "--logs", known, "--date", "2026-11-15", "--hour", "14", "--vendor", "acme", "--json")
+    assert one["meta"] == {"report": "activity", "date": "2026-11-15", "hour_start": "2026-11-15T14:00:00+00:00",
+                           "integration": "Acme", "tz": "UTC", "threshold": 10_000, "files": 3, "calls_read": 10_006,
+                           "rows_skipped": 0, "max_threads": 3, "calls": 3}
+    assert [r["integration_name"] for r in one["rows"]] == ["Acme"] * 3
+
+
+# Breaches as data ------------------------------------------------------------------
+
+def test_breaches_are_data_with_their_sentence_and_the_breach_line_stays(known):
+    result = run("summary", "--logs", known, "--date", "2026-11-15", "--json", "--fail-on-breach")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["breaches"] == [
+        {"kind": "hourly", "integration": "Datto RMM", "hour_start": "2026-11-15T14:00:00+00:00", "calls": 10_001,
+         "limit": 10_000,
+         "message": "Datto RMM made 10,001 calls in the hour from 2026-11-15T14:00:00.000+00:00, over 10,000"},
+        # 10,001 Datto calls 0.3 s apart from 14:00 and 5 others that hour: the
+        # 9,996th (14:49:58.500) makes 10,001 in the window, the last (14:50) 10,006
+        {"kind": "rolling", "calls": 10_006, "limit": 10_000, "first_at": "2026-11-15T14:49:58.500+00:00",
+         "peak_at": "2026-11-15T14:50:00.000+00:00",
+         "message": "rolling 60-minute count reached 10,006, over 10,000, first at 2026-11-15T14:49:58.500+00:00"},
+    ]
+    assert result.stderr.endswith(
+        "breach: Datto RMM made 10,001 calls in the hour from 2026-11-15T14:00:00.000+00:00, over 10,000; "
+        "rolling 60-minute count reached 10,006, over 10,000, first at 2026-11-15T14:49:58.500+00:00\n")
+
+
+def test_breaches_are_null_where_they_were_not_checked_and_empty_where_none(known):
+    assert json_of("summary", "--logs", known, "--date", "2026-11-15", "--json")["breaches"] is None
+    assert json_of("totals", "--logs", known, "--date", "2026-11-15", "--json")["breaches"] is None
+    checked = run("days", "--logs", known, "--json", "--fail-on-breach", "--threshold", "20000",
+                  "--db-threshold", "20000")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["breaches"] == []
+
+
+def test_thread_breaches_name_integration_and_entity(logdir):
+    start = utc(2026, 11, 15, 10)
+    write_csv(logdir / "a.csv", burst(start, 4, vendor="V", execution_ms=5000) + burst(start, 6, vendor="W"))
+    document = json_of("summary", "--logs", str(logdir), "--json", "--threshold", "5", "--fail-on-breach")
+    assert [b["kind"] for b in document["breaches"]] == ["hourly", "threads"]
+    assert document["breaches"][1] == {
+        "kind": "threads", "integration": "V", "entity": "Tickets", "stretches": 1, "max_in_flight": 4, "limit": 3,
+        "first_at": "2026-11-15T10:00:03.000+00:00",
+        "message": "V on Tickets had more than 3 calls in flight 1 time, first at 2026-11-15T10:00:03.000+00:00"}
