@@ -80,7 +80,8 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", show_default=False,
-    help="Write CSV (JSON for a .json name; gzipped for a .gz name) to this file, never over a log read; - is stdout.")]
+    help="Write to this file, never over a log read: CSV, or JSON for a .json name, gzipped for a .gz name "
+    "(a format flag must agree with the name); - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
@@ -107,16 +108,37 @@ class Checks:
     fail_on_breach: bool = False
 
 
+def _format_flag(csv: bool, json: bool) -> tuple[str, str] | None:
+    """(the flag given, its format) or None; two formats are a usage error."""
+    flags = [(flag, fmt) for flag, fmt, on in (("--csv", "csv", csv), ("--json", "json", json)) if on]
+    if len({fmt for _, fmt in flags}) > 1:
+        raise typer.BadParameter(f"choose one of {' and '.join(flag for flag, _ in flags)}")
+    return flags[-1] if flags else None
+
+
+FORMAT_NAMES = {"csv": "CSV", "json": "JSON"}
+
+
 def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: TimeFormat = TimeFormat.h24,
             limit: int = 100, part: str | None = None):
-    from .output.emit import CSV, JSON, TABLE, Output
+    """Where and how the report goes. A flag decides the format, else the
+    -o name, else CSV for a file; a flag and a name that disagree are a
+    usage error, never a silent switch."""
+    from .output.emit import CSV, TABLE, Output
+    from .output.export import named_format
 
-    if csv and json:
-        raise typer.BadParameter("choose one of --csv and --json")
-    fmt = JSON if json else CSV if csv else TABLE
+    chosen = _format_flag(csv, json)
+    fmt = chosen[1] if chosen else None
     if path is not None and _is_stdout(path):
-        path, fmt = None, JSON if json else CSV  # then written as --csv or --json writes
-    return Output(fmt, path, raw, time_format.value, limit, part)
+        path, fmt = None, fmt or CSV  # written as the flag says, CSV without one
+    elif path is not None:
+        named = named_format(path)
+        if chosen and named and named != fmt:
+            raise typer.BadParameter(f"{chosen[0]} and -o {_visible(str(path))} disagree: {chosen[0]} writes "
+                                     f"{FORMAT_NAMES[fmt]}, the name says {FORMAT_NAMES[named]}",
+                                     param_hint="'--output' / '-o'")
+        fmt = fmt or named or CSV
+    return Output(fmt or TABLE, path, raw, time_format.value, limit, part)
 
 
 def _is_stdout(path: Path) -> bool:
@@ -159,7 +181,7 @@ def _open(source: Source, threshold: int, out):
 
     zone_info = _zone(source.tz)
     input_tz = _input_zone(source.input_tz)
-    watched = stderr.is_terminal and out.fmt == TABLE
+    watched = stderr.is_terminal and (out.fmt == TABLE or out.path is not None)
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
                       source.time_format)
 

@@ -1,7 +1,9 @@
 """Output scripts can trust: JSON keyed by snake_case identifiers that says
 what it covers, summary in long form that reconciles with its CSV, totals
-and breaches apart from the rows."""
+and breaches apart from the rows, and a format flag that must agree with
+the -o name."""
 
+import gzip
 import json
 
 import pytest
@@ -144,3 +146,35 @@ def test_thread_breaches_name_integration_and_entity(logdir):
         "kind": "threads", "integration": "V", "entity": "Tickets", "stretches": 1, "max_in_flight": 4, "limit": 3,
         "first_at": "2026-11-15T10:00:03.000+00:00",
         "message": "V on Tickets had more than 3 calls in flight 1 time, first at 2026-11-15T10:00:03.000+00:00"}
+
+
+# A flag and the -o name ------------------------------------------------------------------
+
+@pytest.mark.parametrize("flag, name", [("--json", "x.csv"), ("--csv", "x.json"), ("--json", "x.csv.gz"),
+                                        ("--csv", "X.JSON.GZ")])
+def test_a_flag_and_an_o_name_that_disagree_are_a_usage_error_naming_both(known, tmp_path, flag, name):
+    target = tmp_path / name
+    result = run("days", "--logs", known, flag, "-o", str(target))
+    assert result.exit_code == 2 and result.stdout == ""
+    error = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(error) == 1 and flag in error[0] and str(target) in error[0]
+    assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def days_as(known):
+    """`days` of the known day as each format flag writes it to stdout."""
+    return {flag: run("days", "--logs", known, flag).stdout for flag in ("--json", "--csv")}
+
+
+@pytest.mark.parametrize("args, name, fmt", [
+    ([], "x.json", "json"), ([], "x.csv", "csv"), ([], "x.txt", "csv"), (["--json"], "x.json", "json"),
+    (["--json"], "x.txt", "json"), (["--csv"], "x.csv.gz", "csv"), (["--json"], "x.json.gz", "json"),
+])
+def test_the_flag_or_else_the_name_decides_the_format(known, days_as, tmp_path, args, name, fmt):
+    target = tmp_path / name
+    result = run("days", "--logs", known, *args, "-o", str(target))
+    assert result.exit_code == 0 and result.stderr == f"wrote: 2 rows to {target}\n"
+    data = target.read_bytes()
+    text = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
+    assert text == days_as[f"--{fmt}"]

@@ -13,7 +13,7 @@ from typing import TextIO
 from ..reports.model import Report
 from . import export
 
-TABLE, CSV, JSON = "table", "csv", "json"
+TABLE, CSV, JSON = "table", export.CSV, export.JSON
 # Reports with a drawing of their own (module, function); any other is drawn
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
 RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
@@ -47,7 +47,7 @@ def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] 
     to `stream` as out.fmt says. A reader that closed the stream raises
     BrokenPipeError, whatever the format: the caller decides what it means."""
     if out.path:
-        export.write_file(report, out.path, out.raw, out.part, logs_read)
+        export.write_file(report, out.path, out.raw, out.part, logs_read, out.fmt)
     elif out.fmt in (CSV, JSON):
         export.write(report, out.fmt, stream, out.raw, out.part)
         stream.flush()
@@ -69,6 +69,6 @@ def _console(stream: TextIO):
 def rows_written(report: Report, out: Output) -> int:
     """Rows in what was written: JSON's rows (summary's long form, never a
     footer), else the table's."""
-    if out.fmt == JSON or (out.path and export.format_for(out.path) == JSON):
+    if out.fmt == JSON:
         return len(export.json_table(report, out.part))
     return len(report.part(out.part))

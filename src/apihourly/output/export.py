@@ -75,6 +75,12 @@ def _csv_field(value: object) -> str:
     return text
 
 
+CSV, JSON = "csv", "json"
+# What a file name says its format is (after any .gz): names with none of
+# these suffixes say nothing, and the flag (or CSV) decides.
+SUFFIX_FORMATS = {".csv": CSV, ".json": JSON}
+
+
 def write_csv(table: Table, stream: TextIO, raw: bool = False, terminal: bool = False) -> None:
     stream.writelines(csv_pieces(table, raw, terminal))
 
@@ -194,14 +200,20 @@ def _dumps(value: object) -> str:
     return json.dumps(value, default=json_value, ensure_ascii=True)
 
 
+def pieces(report: Report, fmt: str, raw: bool = False, part: str | None = None,
+           terminal: bool = False) -> Iterator[str]:
+    """The report as text in `fmt`: CSV (one table: `part`, or the report's
+    own) or a JSON document."""
+    if fmt == JSON:
+        return json_pieces(report, part)
+    return csv_pieces(report.part(part), raw, terminal)
+
+
 def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None) -> None:
-    """The report as CSV (one table: `part`, or the report's own) or JSON.
-    JSON is ASCII with escapes already; CSV to a terminal shows its control
-    characters as escapes (see csv_pieces)."""
-    if fmt == "json":
-        write_json(report, stream, part)
-    else:
-        write_csv(report.part(part), stream, raw, terminal=_is_terminal(stream))
+    """The report on a stream (see pieces). JSON is ASCII with escapes
+    already; CSV to a terminal shows its control characters as escapes
+    (see csv_pieces)."""
+    stream.writelines(pieces(report, fmt, raw, part, _is_terminal(stream)))
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -211,27 +223,37 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def named_format(path: Path) -> str | None:
+    """The format a file name asks for (.csv or .json, gzipped or not), or
+    None for a name that says none."""
+    name = _plain_name(path)
+    return next((fmt for suffix, fmt in SUFFIX_FORMATS.items() if name.endswith(suffix)), None)
+
+
 def format_for(path: Path) -> str:
-    """The format a file name asks for: JSON for a .json (or .json.gz) name, else CSV."""
-    return "json" if _plain_name(path).endswith(".json") else "csv"
+    """The format a file of this name gets when no flag says: as its name
+    says (named_format), else CSV."""
+    return named_format(path) or CSV
 
 
 def _plain_name(path: Path) -> str:
     return path.name.lower().removesuffix(".gz")
 
 
-def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None) -> Iterator[bytes]:
-    """The bytes a file of this name gets, a piece at a time: CSV or JSON as
-    format_for says, gzipped for a .gz name. A .gz name never holds plain
-    text: `gzip -d` and every reader that trusts the name would fail on it."""
-    pieces = json_pieces(report, part) if format_for(path) == "json" else csv_pieces(report.part(part), raw)
+def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None,
+            fmt: str | None = None) -> Iterator[bytes]:
+    """The bytes a file of this name gets, a piece at a time: `fmt` (by
+    default as format_for says), gzipped for a .gz name. A .gz name never
+    holds plain text: `gzip -d` and every reader that trusts the name would
+    fail on it."""
+    texts = pieces(report, fmt or format_for(path), raw, part)
     if not path.name.lower().endswith(".gz"):
-        yield from (piece.encode("utf-8") for piece in pieces)
+        yield from (text.encode("utf-8") for text in texts)
         return
     # A gzip stream with no name and mtime 0: the same report gives the same bytes.
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    for piece in pieces:
-        yield packer.compress(piece.encode("utf-8"))
+    for text in texts:
+        yield packer.compress(text.encode("utf-8"))
     yield packer.flush()
 
 
@@ -260,10 +282,10 @@ def reason(exc: OSError) -> str:
 
 
 def write_file(report: Report, path: Path, raw: bool = False, part: str | None = None,
-               logs_read: Iterable[Path] = ()) -> None:
-    """Write the report to `path` (see `save`): CSV, JSON for a .json name,
-    gzipped for a .gz name."""
-    save(path, encoded(report, path, raw, part), logs_read)
+               logs_read: Iterable[Path] = (), fmt: str | None = None) -> None:
+    """Write the report to `path` (see `save`) in `fmt`, by default as the
+    name says (format_for), gzipped for a .gz name."""
+    save(path, encoded(report, path, raw, part, fmt), logs_read)
 
 
 def save(path: Path, data: Iterable[bytes], logs_read: Iterable[Path] = ()) -> None:
