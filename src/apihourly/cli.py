@@ -78,10 +78,12 @@ TimeFormatOpt = Annotated[TimeFormat, typer.Option(
     "--time-format", envvar="APIHOURLY_TIME_FORMAT", help="Hour labels in tables.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead of a table.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
+NlOpt = Annotated[bool, typer.Option(
+    "--nl", help="Write newline-delimited JSON: the rows of --json, one object per line, without its meta.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", show_default=False,
-    help="Write to this file, never over a log read: CSV, or JSON for a .json name, gzipped for a .gz name "
-    "(a format flag must agree with the name); - is stdout.")]
+    help="Write to this file, never over a log read: CSV, or JSON for a .json name, JSON lines for .jsonl or "
+    ".ndjson, gzipped for a .gz name (a format flag must agree with the name); - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
@@ -108,26 +110,27 @@ class Checks:
     fail_on_breach: bool = False
 
 
-def _format_flag(csv: bool, json: bool) -> tuple[str, str] | None:
+def _format_flag(csv: bool, json: bool, nl: bool) -> tuple[str, str] | None:
     """(the flag given, its format) or None; two formats are a usage error."""
-    flags = [(flag, fmt) for flag, fmt, on in (("--csv", "csv", csv), ("--json", "json", json)) if on]
+    flags = [(flag, fmt) for flag, fmt, on in (("--csv", "csv", csv), ("--json", "json", json), ("--nl", "nl", nl))
+             if on]
     if len({fmt for _, fmt in flags}) > 1:
         raise typer.BadParameter(f"choose one of {' and '.join(flag for flag, _ in flags)}")
     return flags[-1] if flags else None
 
 
-FORMAT_NAMES = {"csv": "CSV", "json": "JSON"}
+FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "nl": "JSON lines"}
 
 
 def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: TimeFormat = TimeFormat.h24,
-            limit: int = 100, part: str | None = None):
+            limit: int = 100, part: str | None = None, nl: bool = False):
     """Where and how the report goes. A flag decides the format, else the
     -o name, else CSV for a file; a flag and a name that disagree are a
     usage error, never a silent switch."""
     from .output.emit import CSV, TABLE, Output
     from .output.export import named_format
 
-    chosen = _format_flag(csv, json)
+    chosen = _format_flag(csv, json, nl)
     fmt = chosen[1] if chosen else None
     if path is not None and _is_stdout(path):
         path, fmt = None, fmt or CSV  # written as the flag says, CSV without one
@@ -350,7 +353,7 @@ def summary(
     ctx: typer.Context,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
     max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
@@ -365,7 +368,7 @@ def summary(
     from .reports.hourly import summary as build
     from .timeaxis import day_window
 
-    out = _output(csv, json, output, raw, time_format)
+    out = _output(csv, json, output, raw, time_format, nl=nl)
 
     def report(query):
         day = _day(query, date)
@@ -385,8 +388,8 @@ def activity(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
-    json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
-    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    json: JsonOpt = False, nl: NlOpt = False, output: OutputOpt = None, raw: RawOpt = False,
+    strict: StrictOpt = False, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
     """The calls behind one summary cell: one hour, one integration.
 
@@ -400,7 +403,7 @@ def activity(
     from .reports.model import latest_day
     from .timeaxis import parse_date, resolve_hour
 
-    out = _output(csv, json, output, raw, time_format, limit)
+    out = _output(csv, json, output, raw, time_format, limit, nl=nl)
 
     def report(query):
         given = parse_date(date) if date else None
@@ -415,7 +418,7 @@ def totals(
     ctx: typer.Context,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
     """Calls per integration for one day, busiest first, with a grand total.
@@ -424,7 +427,7 @@ def totals(
     """
     from .reports.hourly import totals as build
 
-    out = _output(csv, json, output, raw, time_format)
+    out = _output(csv, json, output, raw, time_format, nl=nl)
 
     def report(query):
         return build(query, _day(query, date))
@@ -438,7 +441,7 @@ def days(
     logs: LogsOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     since: SinceOpt = None, until: UntilOpt = None,
-    csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
+    csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False, output: OutputOpt = None, raw: RawOpt = False,
     strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
@@ -450,7 +453,7 @@ def days(
     from .reports.dates import days as build
     from .timeaxis import parse_date, range_window
 
-    out = _output(csv, json, output, raw)
+    out = _output(csv, json, output, raw, nl=nl)
 
     def report(query):
         first = parse_date(since, "--since") if since else None
@@ -473,9 +476,9 @@ def limits(
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
-        "--part", help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
+        "--part", help="Table written by --csv, --nl or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the thread tables; 0 shows all.")] = 20,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False,
 ) -> None:
@@ -488,7 +491,7 @@ def limits(
     """
     from .reports.limits import LimitSettings, limits_report
 
-    out = _output(csv, json, output, raw, time_format, limit, part.value)
+    out = _output(csv, json, output, raw, time_format, limit, part.value, nl)
 
     def report(query):
         return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))

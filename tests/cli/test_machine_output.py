@@ -1,7 +1,7 @@
 """Output scripts can trust: JSON keyed by snake_case identifiers that says
 what it covers, summary in long form that reconciles with its CSV, totals
-and breaches apart from the rows, and a format flag that must agree with
-the -o name."""
+and breaches apart from the rows, newline-delimited rows, and a format
+flag that must agree with the -o name."""
 
 import gzip
 import json
@@ -148,10 +148,28 @@ def test_thread_breaches_name_integration_and_entity(logdir):
         "message": "V on Tickets had more than 3 calls in flight 1 time, first at 2026-11-15T10:00:03.000+00:00"}
 
 
+# --nl --------------------------------------------------------------------------------
+
+def test_nl_is_one_object_per_line_without_meta(known):
+    result = run("limits", "--logs", known, "--date", "2026-11-15", "--nl", "--part", "peak")
+    assert result.exit_code == 0
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"integration": "Datto RMM", "calls": 10_001, "share_pct": 100.0},  # 99.95 rounded
+        {"integration": "Acme", "calls": 3, "share_pct": 0.0},
+        {"integration": "Acme (custom)", "calls": 2, "share_pct": 0.0}]
+
+
+def test_nl_of_an_empty_report_is_empty(known):
+    result = run("totals", "--logs", known, "--date", "2026-12-01", "--nl")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
 # A flag and the -o name ------------------------------------------------------------------
 
-@pytest.mark.parametrize("flag, name", [("--json", "x.csv"), ("--csv", "x.json"), ("--json", "x.csv.gz"),
-                                        ("--csv", "X.JSON.GZ")])
+@pytest.mark.parametrize("flag, name", [
+    ("--json", "x.csv"), ("--csv", "x.json"), ("--nl", "x.json"), ("--json", "x.jsonl"), ("--json", "x.csv.gz"),
+    ("--csv", "X.JSON.GZ"), ("--nl", "x.csv"),
+])
 def test_a_flag_and_an_o_name_that_disagree_are_a_usage_error_naming_both(known, tmp_path, flag, name):
     target = tmp_path / name
     result = run("days", "--logs", known, flag, "-o", str(target))
@@ -164,12 +182,14 @@ def test_a_flag_and_an_o_name_that_disagree_are_a_usage_error_naming_both(known,
 @pytest.fixture(scope="module")
 def days_as(known):
     """`days` of the known day as each format flag writes it to stdout."""
-    return {flag: run("days", "--logs", known, flag).stdout for flag in ("--json", "--csv")}
+    return {flag: run("days", "--logs", known, flag).stdout for flag in ("--json", "--csv", "--nl")}
 
 
 @pytest.mark.parametrize("args, name, fmt", [
-    ([], "x.json", "json"), ([], "x.csv", "csv"), ([], "x.txt", "csv"), (["--json"], "x.json", "json"),
-    (["--json"], "x.txt", "json"), (["--csv"], "x.csv.gz", "csv"), (["--json"], "x.json.gz", "json"),
+    ([], "x.json", "json"), ([], "x.csv", "csv"), ([], "x.txt", "csv"), ([], "x.jsonl", "nl"),
+    ([], "x.ndjson", "nl"), (["--json"], "x.json", "json"), (["--json"], "x.txt", "json"),
+    (["--nl"], "x.jsonl", "nl"), (["--nl"], "report", "nl"), (["--csv"], "x.csv.gz", "csv"),
+    (["--json"], "x.json.gz", "json"),
 ])
 def test_the_flag_or_else_the_name_decides_the_format(known, days_as, tmp_path, args, name, fmt):
     target = tmp_path / name

@@ -13,7 +13,8 @@ from typing import TextIO
 from ..reports.model import Report
 from . import export
 
-TABLE, CSV, JSON = "table", export.CSV, export.JSON
+TABLE, CSV, JSON, NL = "table", export.CSV, export.JSON, export.NL
+MACHINE = (CSV, JSON, NL)
 # Reports with a drawing of their own (module, function); any other is drawn
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
 RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
@@ -23,7 +24,7 @@ RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "
 @dataclass(frozen=True)
 class Output:
     """Where and how a report goes. `part` picks the table of a report that
-    has several (limits) for CSV; JSON carries them all."""
+    has several (limits) for CSV and --nl; JSON carries them all."""
 
     fmt: str = TABLE
     path: Path | None = None
@@ -48,7 +49,7 @@ def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] 
     BrokenPipeError, whatever the format: the caller decides what it means."""
     if out.path:
         export.write_file(report, out.path, out.raw, out.part, logs_read, out.fmt)
-    elif out.fmt in (CSV, JSON):
+    elif out.fmt in MACHINE:
         export.write(report, out.fmt, stream, out.raw, out.part)
         stream.flush()
     else:
@@ -69,6 +70,6 @@ def _console(stream: TextIO):
 def rows_written(report: Report, out: Output) -> int:
     """Rows in what was written: JSON's rows (summary's long form, never a
     footer), else the table's."""
-    if out.fmt == JSON:
+    if out.fmt in (JSON, NL):
         return len(export.json_table(report, out.part))
     return len(report.part(out.part))

@@ -75,10 +75,10 @@ def _csv_field(value: object) -> str:
     return text
 
 
-CSV, JSON = "csv", "json"
+CSV, JSON, NL = "csv", "json", "nl"
 # What a file name says its format is (after any .gz): names with none of
 # these suffixes say nothing, and the flag (or CSV) decides.
-SUFFIX_FORMATS = {".csv": CSV, ".json": JSON}
+SUFFIX_FORMATS = {".csv": CSV, ".json": JSON, ".jsonl": NL, ".ndjson": NL}
 
 
 def write_csv(table: Table, stream: TextIO, raw: bool = False, terminal: bool = False) -> None:
@@ -166,6 +166,14 @@ def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
     yield ',\n "breaches": ' + _dumps(report.breaches) + "\n}\n"
 
 
+def nl_pieces(report: Report, part: str | None = None) -> Iterator[str]:
+    """Newline-delimited JSON: the rows JSON writes, one object per line,
+    nothing else (meta, totals and breaches are in the --json document)."""
+    for lines in json_rows(json_table(report, part)):
+        if lines:
+            yield "\n".join(lines) + "\n"
+
+
 def _json_array(table: Table, indent: str) -> Iterator[str]:
     """A table's rows as a JSON array of objects, a slice at a time."""
     first = True
@@ -203,9 +211,11 @@ def _dumps(value: object) -> str:
 def pieces(report: Report, fmt: str, raw: bool = False, part: str | None = None,
            terminal: bool = False) -> Iterator[str]:
     """The report as text in `fmt`: CSV (one table: `part`, or the report's
-    own) or a JSON document."""
+    own), a JSON document, or newline-delimited JSON rows."""
     if fmt == JSON:
         return json_pieces(report, part)
+    if fmt == NL:
+        return nl_pieces(report, part)
     return csv_pieces(report.part(part), raw, terminal)
 
 
@@ -224,8 +234,8 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def named_format(path: Path) -> str | None:
-    """The format a file name asks for (.csv or .json, gzipped or not), or
-    None for a name that says none."""
+    """The format a file name asks for (.csv, .json, .jsonl or .ndjson,
+    gzipped or not), or None for a name that says none."""
     name = _plain_name(path)
     return next((fmt for suffix, fmt in SUFFIX_FORMATS.items() if name.endswith(suffix)), None)
 
