@@ -80,6 +80,8 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
 NlOpt = Annotated[bool, typer.Option(
     "--nl", help="Write newline-delimited JSON: the rows of --json, one object per line, without its meta.")]
+ExcelOpt = Annotated[bool, typer.Option(
+    "--excel", help="Write CSV for Excel: UTF-8 with a BOM, local times beside the ISO ones, formulas neutralised.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", show_default=False,
     help="Write to this file, never over a log read: CSV, or JSON for a .json name, JSON lines for .jsonl or "
@@ -110,10 +112,11 @@ class Checks:
     fail_on_breach: bool = False
 
 
-def _format_flag(csv: bool, json: bool, nl: bool) -> tuple[str, str] | None:
-    """(the flag given, its format) or None; two formats are a usage error."""
-    flags = [(flag, fmt) for flag, fmt, on in (("--csv", "csv", csv), ("--json", "json", json), ("--nl", "nl", nl))
-             if on]
+def _format_flag(csv: bool, json: bool, nl: bool, excel: bool) -> tuple[str, str] | None:
+    """(the flag given, its format) or None; two formats are a usage error
+    (--excel is CSV, for Excel)."""
+    flags = [(flag, fmt) for flag, fmt, on in (("--csv", "csv", csv), ("--json", "json", json), ("--nl", "nl", nl),
+                                               ("--excel", "csv", excel)) if on]
     if len({fmt for _, fmt in flags}) > 1:
         raise typer.BadParameter(f"choose one of {' and '.join(flag for flag, _ in flags)}")
     return flags[-1] if flags else None
@@ -123,14 +126,16 @@ FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "nl": "JSON lines"}
 
 
 def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: TimeFormat = TimeFormat.h24,
-            limit: int = 100, part: str | None = None, nl: bool = False):
+            limit: int = 100, part: str | None = None, nl: bool = False, excel: bool = False):
     """Where and how the report goes. A flag decides the format, else the
     -o name, else CSV for a file; a flag and a name that disagree are a
     usage error, never a silent switch."""
     from .output.emit import CSV, TABLE, Output
     from .output.export import named_format
 
-    chosen = _format_flag(csv, json, nl)
+    chosen = _format_flag(csv, json, nl, excel)
+    if excel and raw:
+        raise typer.BadParameter("--excel keeps formulas neutralised, since Excel would run them; drop --raw")
     fmt = chosen[1] if chosen else None
     if path is not None and _is_stdout(path):
         path, fmt = None, fmt or CSV  # written as the flag says, CSV without one
@@ -141,7 +146,7 @@ def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: Ti
                                      f"{FORMAT_NAMES[fmt]}, the name says {FORMAT_NAMES[named]}",
                                      param_hint="'--output' / '-o'")
         fmt = fmt or named or CSV
-    return Output(fmt or TABLE, path, raw, time_format.value, limit, part)
+    return Output(fmt or TABLE, path, raw, time_format.value, limit, part, excel)
 
 
 def _is_stdout(path: Path) -> bool:
@@ -354,7 +359,7 @@ def summary(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
     max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
@@ -368,7 +373,7 @@ def summary(
     from .reports.hourly import summary as build
     from .timeaxis import day_window
 
-    out = _output(csv, json, output, raw, time_format, nl=nl)
+    out = _output(csv, json, output, raw, time_format, nl=nl, excel=excel)
 
     def report(query):
         day = _day(query, date)
@@ -388,8 +393,8 @@ def activity(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
-    json: JsonOpt = False, nl: NlOpt = False, output: OutputOpt = None, raw: RawOpt = False,
-    strict: StrictOpt = False, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False, output: OutputOpt = None,
+    raw: RawOpt = False, strict: StrictOpt = False, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
     """The calls behind one summary cell: one hour, one integration.
 
@@ -403,7 +408,7 @@ def activity(
     from .reports.model import latest_day
     from .timeaxis import parse_date, resolve_hour
 
-    out = _output(csv, json, output, raw, time_format, limit, nl=nl)
+    out = _output(csv, json, output, raw, time_format, limit, nl=nl, excel=excel)
 
     def report(query):
         given = parse_date(date) if date else None
@@ -419,7 +424,7 @@ def totals(
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
 ) -> None:
     """Calls per integration for one day, busiest first, with a grand total.
 
@@ -427,7 +432,7 @@ def totals(
     """
     from .reports.hourly import totals as build
 
-    out = _output(csv, json, output, raw, time_format, nl=nl)
+    out = _output(csv, json, output, raw, time_format, nl=nl, excel=excel)
 
     def report(query):
         return build(query, _day(query, date))
@@ -441,8 +446,8 @@ def days(
     logs: LogsOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     since: SinceOpt = None, until: UntilOpt = None,
-    csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False, output: OutputOpt = None, raw: RawOpt = False,
-    strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
+    csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
     """Dates with API activity: calls, integrations, hours over the limit and
@@ -453,7 +458,7 @@ def days(
     from .reports.dates import days as build
     from .timeaxis import parse_date, range_window
 
-    out = _output(csv, json, output, raw, nl=nl)
+    out = _output(csv, json, output, raw, nl=nl, excel=excel)
 
     def report(query):
         first = parse_date(since, "--since") if since else None
@@ -479,7 +484,7 @@ def limits(
         "--part", help="Table written by --csv, --nl or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Rows shown in the thread tables; 0 shows all.")] = 20,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False,
 ) -> None:
     """The limits Autotask enforces, replayed from the logs: the tenant's
@@ -491,7 +496,7 @@ def limits(
     """
     from .reports.limits import LimitSettings, limits_report
 
-    out = _output(csv, json, output, raw, time_format, limit, part.value, nl)
+    out = _output(csv, json, output, raw, time_format, limit, part.value, nl, excel)
 
     def report(query):
         return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))

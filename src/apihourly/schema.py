@@ -63,9 +63,12 @@ INTEGRATION_NAME = "Integration Name"
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
 KIND_ORDER = {VENDOR: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
-# The summary's own columns and the totals' footer row: an integration can
-# never be labelled like one.
-RESERVED_LABELS = ("Hour", "Total calls", "Grand total")
+# A column of local times without their offset, written beside the ISO one
+# for Excel ('Hour' and 'Hour (local)'), which cannot read offsets.
+LOCAL_SUFFIX = " (local)"
+# The summary's own columns (and their Excel companion) and the totals'
+# footer row: an integration can never be labelled like one.
+RESERVED_LABELS = ("Hour", "Hour" + LOCAL_SUFFIX, "Total calls", "Grand total")
 
 
 def normalise_header(name: str) -> str:

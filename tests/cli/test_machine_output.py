@@ -1,15 +1,17 @@
 """Output scripts can trust: JSON keyed by snake_case identifiers that says
 what it covers, summary in long form that reconciles with its CSV, totals
-and breaches apart from the rows, newline-delimited rows, and a format
-flag that must agree with the -o name."""
+and breaches apart from the rows, newline-delimited rows, CSV for Excel,
+and a format flag that must agree with the -o name."""
 
+import csv
 import gzip
+import io
 import json
 
 import pytest
 from clirun import parsed_csv, run
 from fixtures import COLUMN_ORDER, EXPECTED
-from make_logs import burst, utc, write_csv
+from make_logs import burst, call, utc, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -164,11 +166,55 @@ def test_nl_of_an_empty_report_is_empty(known):
     assert (result.exit_code, result.stdout) == (0, "")
 
 
+# --excel -----------------------------------------------------------------------------
+
+def excel_rows(text: str) -> list[dict]:
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_excel_has_a_bom_and_local_times_beside_the_iso_ones(known):
+    result = run("totals", "--logs", known, "--date", "2026-11-15", "--excel", "--tz", "America/New_York")
+    rows = excel_rows(result.stdout)
+    assert list(rows[0]) == ["Integration", "Kind", "Calls", "Peak hour", "Peak hour (local)", "Peak hour calls",
+                             "Hours over limit"]
+    assert rows[0]["Integration"] == "Datto RMM"
+    assert (rows[0]["Peak hour"], rows[0]["Peak hour (local)"]) == ("2026-11-15T09:00:00-05:00", "2026-11-15 09:00")
+    plain = parsed_csv(run("totals", "--logs", known, "--date", "2026-11-15", "--csv", "--tz", "America/New_York").stdout)
+    assert [{k: v for k, v in row.items() if not k.endswith("(local)")} for row in rows] == plain
+
+
+def test_excel_activity_keeps_milliseconds_in_its_local_times(known):
+    rows = excel_rows(run("activity", "--logs", known, "--date", "2026-11-15", "--hour", "14", "--vendor", "Acme",
+                          "--excel").stdout)
+    assert [(r["Execution Start"], r["Execution Start (local)"]) for r in rows] == [
+        ("2026-11-15T14:10:00.000+00:00", "2026-11-15 14:10:00.000"),
+        ("2026-11-15T14:10:01.000+00:00", "2026-11-15 14:10:01.000"),
+        ("2026-11-15T14:10:02.000+00:00", "2026-11-15 14:10:02.000")]
+
+
+def test_excel_summary_adds_hour_local_and_a_vendor_of_that_name_keeps_its_own_column(logdir, tmp_path):
+    write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="Hour (local)"),
+                                 call("2026-11-15T10:01:00Z", vendor="=HYPERLINK(\"x\")")])
+    target = tmp_path / "summary.csv"
+    result = run("summary", "--logs", str(logdir), "--excel", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    rows = excel_rows(target.read_bytes().decode("utf-8"))
+    assert list(rows[10].items()) == [("Hour", "2026-11-15T10:00:00+00:00"), ("Hour (local)", "2026-11-15 10:00"),
+                                      ("'=HYPERLINK(\"x\")", "1"), ("Hour (local) (vendor)", "1"),
+                                      ("Total calls", "2")]
+
+
+def test_excel_and_raw_are_a_usage_error(known):
+    result = run("days", "--logs", known, "--excel", "--raw")
+    assert result.exit_code == 2 and "--excel keeps formulas neutralised" in result.stderr
+
+
 # A flag and the -o name ------------------------------------------------------------------
 
 @pytest.mark.parametrize("flag, name", [
-    ("--json", "x.csv"), ("--csv", "x.json"), ("--nl", "x.json"), ("--json", "x.jsonl"), ("--json", "x.csv.gz"),
-    ("--csv", "X.JSON.GZ"), ("--nl", "x.csv"),
+    ("--json", "x.csv"), ("--csv", "x.json"), ("--excel", "x.json"), ("--nl", "x.json"), ("--json", "x.jsonl"),
+    ("--json", "x.csv.gz"), ("--csv", "X.JSON.GZ"), ("--nl", "x.csv"),
 ])
 def test_a_flag_and_an_o_name_that_disagree_are_a_usage_error_naming_both(known, tmp_path, flag, name):
     target = tmp_path / name
@@ -182,14 +228,14 @@ def test_a_flag_and_an_o_name_that_disagree_are_a_usage_error_naming_both(known,
 @pytest.fixture(scope="module")
 def days_as(known):
     """`days` of the known day as each format flag writes it to stdout."""
-    return {flag: run("days", "--logs", known, flag).stdout for flag in ("--json", "--csv", "--nl")}
+    return {flag: run("days", "--logs", known, flag).stdout for flag in ("--json", "--csv", "--nl", "--excel")}
 
 
 @pytest.mark.parametrize("args, name, fmt", [
     ([], "x.json", "json"), ([], "x.csv", "csv"), ([], "x.txt", "csv"), ([], "x.jsonl", "nl"),
     ([], "x.ndjson", "nl"), (["--json"], "x.json", "json"), (["--json"], "x.txt", "json"),
     (["--nl"], "x.jsonl", "nl"), (["--nl"], "report", "nl"), (["--csv"], "x.csv.gz", "csv"),
-    (["--json"], "x.json.gz", "json"),
+    (["--excel"], "x.csv", "excel"), (["--json"], "x.json.gz", "json"),
 ])
 def test_the_flag_or_else_the_name_decides_the_format(known, days_as, tmp_path, args, name, fmt):
     target = tmp_path / name

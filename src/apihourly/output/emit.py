@@ -24,7 +24,8 @@ RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "
 @dataclass(frozen=True)
 class Output:
     """Where and how a report goes. `part` picks the table of a report that
-    has several (limits) for CSV and --nl; JSON carries them all."""
+    has several (limits) for CSV and --nl; JSON carries them all. `excel`
+    makes CSV for Excel (a BOM, local times beside the ISO ones)."""
 
     fmt: str = TABLE
     path: Path | None = None
@@ -32,6 +33,7 @@ class Output:
     time_format: str = "24h"
     limit: int = 100
     part: str | None = None
+    excel: bool = False
 
 
 def render(report: Report, time_format: str = "24h", limit: int = 100):
@@ -48,9 +50,9 @@ def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] 
     to `stream` as out.fmt says. A reader that closed the stream raises
     BrokenPipeError, whatever the format: the caller decides what it means."""
     if out.path:
-        export.write_file(report, out.path, out.raw, out.part, logs_read, out.fmt)
+        export.write_file(report, out.path, out.raw, out.part, logs_read, out.fmt, out.excel)
     elif out.fmt in MACHINE:
-        export.write(report, out.fmt, stream, out.raw, out.part)
+        export.write(report, out.fmt, stream, out.raw, out.part, out.excel)
         stream.flush()
     else:
         _console(stream).print(render(report, out.time_format, out.limit))

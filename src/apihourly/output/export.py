@@ -15,8 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from .. import schema
 from ..reports.model import Report
-from ..reports.table import TIMES, Table, is_missing
+from ..reports.table import HOUR, INSTANT, MINUTE, TIMES, Table, is_missing
 from ..words import visible
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
@@ -79,24 +80,53 @@ CSV, JSON, NL = "csv", "json", "nl"
 # What a file name says its format is (after any .gz): names with none of
 # these suffixes say nothing, and the flag (or CSV) decides.
 SUFFIX_FORMATS = {".csv": CSV, ".json": JSON, ".jsonl": NL, ".ndjson": NL}
+# Excel on Windows takes a file without a BOM for its ANSI code page, and
+# reads no UTC offset: a time column gets its local wall time beside it.
+BOM = "\ufeff"
 
 
 def write_csv(table: Table, stream: TextIO, raw: bool = False, terminal: bool = False) -> None:
     stream.writelines(csv_pieces(table, raw, terminal))
 
 
-def csv_pieces(table: Table, raw: bool = False, terminal: bool = False) -> Iterator[str]:
+def csv_pieces(table: Table, raw: bool = False, terminal: bool = False, excel: bool = False) -> Iterator[str]:
     """The table as CSV text, the header and then a piece per slice of rows:
     a million-call hour is never held as one string or as Python rows. For a
     terminal, text cells have their control characters shown as escapes: an
     ESC or OSC 52 sequence from a log would otherwise act on the terminal
-    (CSV to a file or a pipe stays exact)."""
-    yield csv_line(_shown(csv_cell(name, raw), terminal) for name in table.names)
+    (CSV to a file or a pipe stays exact). For Excel (`excel`): a BOM first,
+    and beside each column of times its local wall time ('Hour (local)')."""
+    local = [spec.kind in LOCAL_CUTS for spec in table.columns] if excel else [False] * len(table.columns)
+    header = _with_local(table.names, [spec.name + schema.LOCAL_SUFFIX for spec in table.columns], local)
+    yield (BOM if excel else "") + csv_line(_shown(csv_cell(name, raw), terminal) for name in header)
     for part in table.chunks():
         # Converted a column at a time: a column of plain ints or strings (nearly
         # all of them) needs no per-cell call, which dominated writing 50k rows.
         columns = [_csv_column(values, raw, terminal) for values in part.data]
+        if excel:
+            columns = _with_local(columns, [_local_times(values, spec.kind) if wanted else None
+                                            for values, spec, wanted in zip(part.data, part.columns, local)], local)
         yield "".join(csv_line(row) for row in zip(*columns))
+
+
+# Characters of an ISO local time kept for its wall time: '2026-11-16T15:00'
+# of an hour or minute start, with the milliseconds of an instant.
+LOCAL_CUTS = {HOUR: 16, MINUTE: 16, INSTANT: 23}
+
+
+def _local_times(values: list, kind: str) -> list[str]:
+    """ISO local times ('2026-11-16T15:00:00+00:00') as wall times Excel
+    reads as dates ('2026-11-16 15:00'); none stays empty."""
+    cut = LOCAL_CUTS[kind]
+    return [v[:cut].replace("T", " ") if isinstance(v, str) else "" for v in values]
+
+
+def _with_local(items: list, locals_: list, wanted: list[bool]) -> list:
+    """`items` with each wanted one followed by its local companion."""
+    out = []
+    for item, local, want in zip(items, locals_, wanted):
+        out += [item, local] if want else [item]
+    return out
 
 
 def _shown(cell: object, terminal: bool) -> object:
@@ -208,22 +238,23 @@ def _dumps(value: object) -> str:
     return json.dumps(value, default=json_value, ensure_ascii=True)
 
 
-def pieces(report: Report, fmt: str, raw: bool = False, part: str | None = None,
-           terminal: bool = False) -> Iterator[str]:
+def pieces(report: Report, fmt: str, raw: bool = False, part: str | None = None, terminal: bool = False,
+           excel: bool = False) -> Iterator[str]:
     """The report as text in `fmt`: CSV (one table: `part`, or the report's
     own), a JSON document, or newline-delimited JSON rows."""
     if fmt == JSON:
         return json_pieces(report, part)
     if fmt == NL:
         return nl_pieces(report, part)
-    return csv_pieces(report.part(part), raw, terminal)
+    return csv_pieces(report.part(part), raw, terminal, excel)
 
 
-def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None) -> None:
+def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None,
+          excel: bool = False) -> None:
     """The report on a stream (see pieces). JSON is ASCII with escapes
     already; CSV to a terminal shows its control characters as escapes
     (see csv_pieces)."""
-    stream.writelines(pieces(report, fmt, raw, part, _is_terminal(stream)))
+    stream.writelines(pieces(report, fmt, raw, part, _is_terminal(stream), excel))
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -250,13 +281,13 @@ def _plain_name(path: Path) -> str:
     return path.name.lower().removesuffix(".gz")
 
 
-def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None,
-            fmt: str | None = None) -> Iterator[bytes]:
+def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None, fmt: str | None = None,
+            excel: bool = False) -> Iterator[bytes]:
     """The bytes a file of this name gets, a piece at a time: `fmt` (by
     default as format_for says), gzipped for a .gz name. A .gz name never
     holds plain text: `gzip -d` and every reader that trusts the name would
     fail on it."""
-    texts = pieces(report, fmt or format_for(path), raw, part)
+    texts = pieces(report, fmt or format_for(path), raw, part, excel=excel)
     if not path.name.lower().endswith(".gz"):
         yield from (text.encode("utf-8") for text in texts)
         return
@@ -292,10 +323,10 @@ def reason(exc: OSError) -> str:
 
 
 def write_file(report: Report, path: Path, raw: bool = False, part: str | None = None,
-               logs_read: Iterable[Path] = (), fmt: str | None = None) -> None:
+               logs_read: Iterable[Path] = (), fmt: str | None = None, excel: bool = False) -> None:
     """Write the report to `path` (see `save`) in `fmt`, by default as the
     name says (format_for), gzipped for a .gz name."""
-    save(path, encoded(report, path, raw, part, fmt), logs_read)
+    save(path, encoded(report, path, raw, part, fmt, excel), logs_read)
 
 
 def save(path: Path, data: Iterable[bytes], logs_read: Iterable[Path] = ()) -> None:
