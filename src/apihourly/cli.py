@@ -389,18 +389,24 @@ def summary(
 def activity(
     ctx: typer.Context,
     hour: Annotated[str, typer.Option("--hour", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")],
-    vendor: Annotated[str, typer.Option("--vendor", help="Integration label as in the summary columns, or Unknown.")],
+    vendor: Annotated[Optional[str], typer.Option(
+        "--vendor", show_default=False,
+        help="Integration label as in the summary columns, or Unknown. Default: every call of the hour, "
+        "as for 'Total calls'.")] = None,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
     json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False, output: OutputOpt = None,
     raw: RawOpt = False, strict: StrictOpt = False, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
 ) -> None:
-    """The calls behind one summary cell: one hour, one integration.
+    """The calls behind one summary cell: one hour, one integration (or,
+    without --vendor, every call of the hour).
 
     Limit Reason says which limit a call met: hourly (its integration was over
     the hourly threshold), threads (it started while its integration and
-    entity had more than --max-threads calls in flight), or both.
+    entity had more than --max-threads calls in flight), or both. An
+    integration with calls that day but none in that hour gives an empty
+    report; one without calls that day is an error.
 
     Example: apihourly activity --date 2026-11-15 --hour 14 --vendor "Datto RMM"
     """

@@ -1,7 +1,8 @@
 """Output scripts can trust: JSON keyed by snake_case identifiers that says
 what it covers, summary in long form that reconciles with its CSV, totals
 and breaches apart from the rows, newline-delimited rows, CSV for Excel,
-and a format flag that must agree with the -o name."""
+a format flag that must agree with the -o name, and activity's empty cells
+and whole hours."""
 
 import csv
 import gzip
@@ -109,6 +110,8 @@ def test_activity_says_its_date_hour_and_integration(known):
                            "integration": "Acme", "tz": "UTC", "threshold": 10_000, "files": 3, "calls_read": 10_006,
                            "rows_skipped": 0, "max_threads": 3, "calls": 3}
     assert [r["integration_name"] for r in one["rows"]] == ["Acme"] * 3
+    every = json_of("activity", "--logs", known, "--date", "2026-11-15", "--hour", "14", "--json")["meta"]
+    assert (every["integration"], every["calls"]) == (None, 10_006)
 
 
 # Breaches as data ------------------------------------------------------------------
@@ -244,3 +247,39 @@ def test_the_flag_or_else_the_name_decides_the_format(known, days_as, tmp_path, 
     data = target.read_bytes()
     text = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
     assert text == days_as[f"--{fmt}"]
+
+
+# activity: an empty cell is a report, every call of the hour without --vendor ---------------
+
+def test_activity_of_an_integration_with_no_calls_that_hour_is_an_empty_csv_and_json(known):
+    args = ["activity", "--logs", known, "--date", "2026-11-15", "--hour", "14", "--vendor", "IT Glue"]
+    as_csv = run(*args, "--csv")
+    assert as_csv.exit_code == 0
+    assert as_csv.stdout == ("Method,Entity,Request Return Count,Integration Name,Resource / API User,Execution Start,"
+                             "Execution Time (ms),Threshold Exceeded,Client IP Address,Limit Reason\n")
+    assert as_csv.stderr == "note: no calls for IT Glue at 2026-11-15T14:00:00+00:00\n"
+    as_json = json_of(*args, "--json")
+    assert (as_json["rows"], as_json["meta"]["integration"], as_json["meta"]["calls"]) == ([], "IT Glue", 0)
+    table = run(*args)
+    assert table.exit_code == 0 and "no calls" in " ".join(table.stdout.split()[-4:])
+
+
+def test_activity_of_a_label_unknown_that_day_stays_an_error(known):
+    result = run("activity", "--logs", known, "--date", "2026-11-15", "--hour", "9", "--vendor", "Datto", "--json")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("error: no calls for 'Datto' at 2026-11-15T09:00:00+00:00; "
+                                    "integrations with calls: IT Glue (7,500)")
+
+
+@pytest.mark.parametrize("vendor", [[], ["--vendor", "Total calls"], ["--vendor", "total calls"]])
+def test_activity_without_vendor_or_with_total_calls_lists_every_call_of_the_hour(known, vendor):
+    rows = parsed_csv(run("activity", "--logs", known, "--date", "2026-11-15", "--hour", "14", *vendor, "--csv").stdout)
+    assert len(rows) == 10_006
+    assert {name: sum(r["Integration Name"] == name for r in rows) for name in {r["Integration Name"] for r in rows}} == {
+        "Datto RMM": 10_001, "Acme": 3, "Acme (custom)": 2}
+
+
+def test_activity_of_every_integration_in_an_empty_hour_is_empty(known):
+    result = run("activity", "--logs", known, "--date", "2026-11-15", "--hour", "5", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["rows"] == []
+    assert result.stderr == "note: no calls at 2026-11-15T05:00:00+00:00\n"

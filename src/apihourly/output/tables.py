@@ -66,7 +66,7 @@ ACTIVITY_LAYOUT = Layout(stacked=True, fold=True, no_wrap=("Method", "Execution 
 def activity(report: Report, time_format: str, limit: int) -> RichTable:
     table = report.table
     shown = limited(table, limit)
-    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all", noun="call")
+    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all", noun="call") if len(table) else "no calls"
     return draw(shown, Cells(report, time_format), f"Activity: {report.title}", caption(report, note),
                 ACTIVITY_LAYOUT)
 
