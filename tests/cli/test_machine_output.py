@@ -1,18 +1,23 @@
-"""Output scripts can trust: JSON keyed by snake_case identifiers that says
-what it covers, summary in long form that reconciles with its CSV, totals
-and breaches apart from the rows, newline-delimited rows, CSV for Excel,
-a format flag that must agree with the -o name, and activity's empty cells
-and whole hours."""
+"""Output scripts can trust: JSON that matches its published schema
+(docs/schemas/) and says what it covers, summary in long form that
+reconciles with its CSV, totals and breaches apart from the rows,
+newline-delimited rows, CSV for Excel, a format flag that must agree with
+the -o name, and activity's empty cells and whole hours."""
 
 import csv
+import functools
 import gzip
 import io
 import json
 
 import pytest
-from clirun import parsed_csv, run
+from clirun import ROOT, SAMPLES, parsed_csv, run
 from fixtures import COLUMN_ORDER, EXPECTED
+from jsonschema import Draft202012Validator
 from make_logs import burst, call, utc, write_csv
+
+SCHEMAS = ROOT / "docs" / "schemas"
+REPORTS = ["summary", "totals", "days", "activity", "limits"]
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +25,93 @@ def known(known_logs):
     return str(known_logs)
 
 
+def schema(report: str) -> dict:
+    return json.loads((SCHEMAS / f"{report}.schema.json").read_text(encoding="utf-8"))
+
+
+def assert_valid(report: str, document: dict) -> None:
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema(report)).iter_errors(document)]
+    assert errors == []
+
+
+def row_validator(report: str) -> Draft202012Validator:
+    """A validator of one row (what --nl writes a line of)."""
+    whole = schema(report)
+    return Draft202012Validator({"$defs": whole["$defs"], **whole["properties"]["rows"]["items"]})
+
+
 def json_of(*args) -> dict:
     result = run(*args)
     assert result.exit_code in (0, 3), result.stderr
     return json.loads(result.stdout)
+
+
+# The schemas ----------------------------------------------------------------
+
+def test_every_schema_is_a_valid_json_schema_sharing_one_set_of_definitions():
+    shared = schema("summary")["$defs"]
+    for report in REPORTS:
+        Draft202012Validator.check_schema(schema(report))
+        assert {k: v for k, v in schema(report)["$defs"].items() if k in shared} == shared
+
+
+def property_names(node) -> set[str]:
+    """Every key a schema names, however deep."""
+    if isinstance(node, list):
+        return set().union(*map(property_names, node))
+    if not isinstance(node, dict):
+        return set()
+    return set(node.get("properties", {})) | set().union(*map(property_names, node.values()))
+
+
+def test_the_docs_name_every_schema_and_every_key_of_it():
+    text = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    for report in REPORTS:
+        assert f"`{report}.schema.json`" in text
+        assert sorted(key for key in property_names(schema(report)) if f"`{key}`" not in text) == []
+
+
+SAMPLE_DOCUMENTS = {
+    "summary": ["summary", "--date", "2026-11-16", "--fail-on-breach"],
+    "totals": ["totals", "--date", "2026-11-16"],
+    "days": ["days", "--fail-on-breach"],
+    "activity": ["activity", "--date", "2026-11-16", "--hour", "13"],  # every integration: 219 calls
+    "limits": ["limits", "--date", "2026-11-16"],
+}
+
+
+@functools.cache
+def sample_json(report: str) -> dict:
+    return json_of(*SAMPLE_DOCUMENTS[report], "--logs", str(SAMPLES), "--json")
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_json_of_the_sample_logs_matches_its_schema(report):
+    document = sample_json(report)
+    assert_valid(report, document)
+    assert document["meta"]["report"] == report and document["rows"]
+
+
+@pytest.mark.parametrize("args", [
+    ["summary", "--date", "2026-11-15"], ["summary", "--date", "2026-12-01"],
+    ["totals", "--date", "2026-11-15"], ["totals", "--date", "2026-12-01"],
+    ["days"], ["days", "--since", "2026-12-01"],
+    ["activity", "--date", "2026-11-15", "--hour", "14", "--vendor", "Acme"],
+    ["activity", "--date", "2026-11-15", "--hour", "14", "--vendor", "IT Glue"],
+    ["limits", "--date", "2026-11-15", "--part", "threads"], ["limits", "--date", "2026-12-01"],
+])
+def test_json_of_the_known_day_and_of_empty_dates_matches_its_schema(known, args):
+    assert_valid(args[0], json_of(*args, "--logs", known, "--json"))
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_every_nl_line_is_a_row_of_the_json_document_and_matches_its_schema(report):
+    args = [*SAMPLE_DOCUMENTS[report], "--logs", str(SAMPLES)]
+    lines = run(*args, "--nl").stdout.splitlines()
+    validator = row_validator(report)
+    assert [list(validator.iter_errors(json.loads(line))) for line in lines] == [[]] * len(lines)
+    assert [json.loads(line) for line in lines] == sample_json(report)["rows"]
+    assert all(line.isascii() and line.startswith("{") for line in lines)
 
 
 # summary: one row per cell, sums apart -----------------------------------------
@@ -151,6 +239,7 @@ def test_thread_breaches_name_integration_and_entity(logdir):
         "kind": "threads", "integration": "V", "entity": "Tickets", "stretches": 1, "max_in_flight": 4, "limit": 3,
         "first_at": "2026-11-15T10:00:03.000+00:00",
         "message": "V on Tickets had more than 3 calls in flight 1 time, first at 2026-11-15T10:00:03.000+00:00"}
+    assert_valid("summary", document)
 
 
 # --nl --------------------------------------------------------------------------------
