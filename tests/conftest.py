@@ -6,6 +6,32 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis keeps found examples and caches in .hypothesis/ beside the
+# tests by default: a run writes nothing outside its temporary folders.
+settings.register_profile("hermetic", database=None)
+settings.load_profile("hermetic")
+
+
+_HYPOTHESIS_HOME: list[str] = []
+
+
+def pytest_configure(config):
+    """Before collection, which already writes Hypothesis's caches."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    _HYPOTHESIS_HOME.append(tempfile.mkdtemp(prefix="apihourly-hypothesis-"))
+    set_hypothesis_home_dir(_HYPOTHESIS_HOME[-1])
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    for folder in _HYPOTHESIS_HOME:
+        shutil.rmtree(folder, ignore_errors=True)
 
 # What a user's shell may hold that changes what apihourly, Rich, Textual or a
 # child process prints: the settings the README tells users to make, colour

@@ -140,9 +140,14 @@ TimeFormatOpt = Annotated[TimeFormat, typer.Option(
     help="Hour labels in tables.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Write CSV to stdout instead of a table.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
+NlOpt = Annotated[bool, typer.Option(
+    "--nl", help="Write newline-delimited JSON: the rows of --json, one object per line, without its meta.")]
+ExcelOpt = Annotated[bool, typer.Option(
+    "--excel", help="Write CSV for Excel: UTF-8 with a BOM, local times beside the ISO ones, formulas neutralised.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", show_default=False, metavar="PATH",
-    help="Write CSV (JSON for a .json name; gzipped for a .gz name) to this file, never over a log read; - is stdout.")]
+    help="Write to this file, never over a log read: CSV, or JSON for a .json name, JSON lines for .jsonl or "
+    ".ndjson, gzipped for a .gz name (a format flag must agree with the name); - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
@@ -188,16 +193,41 @@ class Checks:
     fail_on_breach: bool = False
 
 
-def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: TimeFormat = TimeFormat.h24,
-            limit: int = 100, part: str | None = None):
-    from .output.emit import CSV, JSON, TABLE, Output
+def _format_flag(csv: bool, json: bool, nl: bool, excel: bool) -> tuple[str, str] | None:
+    """(the flag given, its format) or None; two formats are a usage error
+    (--excel is CSV, for Excel)."""
+    flags = [(flag, fmt) for flag, fmt, on in (("--csv", "csv", csv), ("--json", "json", json), ("--nl", "nl", nl),
+                                               ("--excel", "csv", excel)) if on]
+    if len({fmt for _, fmt in flags}) > 1:
+        raise typer.BadParameter(f"choose one of {' and '.join(flag for flag, _ in flags)}")
+    return flags[-1] if flags else None
 
-    if csv and json:
-        raise typer.BadParameter("choose one of --csv and --json")
-    fmt = JSON if json else CSV if csv else TABLE
+
+FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "nl": "JSON lines"}
+
+
+def _output(csv: bool, json: bool, path: Path | None, raw: bool, time_format: TimeFormat = TimeFormat.h24,
+            limit: int = 100, part: str | None = None, nl: bool = False, excel: bool = False):
+    """Where and how the report goes. A flag decides the format, else the
+    -o name, else CSV for a file; a flag and a name that disagree are a
+    usage error, never a silent switch."""
+    from .output.emit import CSV, TABLE, Output
+    from .output.export import named_format
+
+    chosen = _format_flag(csv, json, nl, excel)
+    if excel and raw:
+        raise typer.BadParameter("--excel keeps formulas neutralised, since Excel would run them; drop --raw")
+    fmt = chosen[1] if chosen else None
     if path is not None and _is_stdout(path):
-        path, fmt = None, JSON if json else CSV  # then written as --csv or --json writes
-    return Output(fmt, path, raw, time_format.value, limit, part)
+        path, fmt = None, fmt or CSV  # written as the flag says, CSV without one
+    elif path is not None:
+        named = named_format(path)
+        if chosen and named and named != fmt:
+            raise typer.BadParameter(f"{chosen[0]} and -o {_visible(str(path))} disagree: {chosen[0]} writes "
+                                     f"{FORMAT_NAMES[fmt]}, the name says {FORMAT_NAMES[named]}",
+                                     param_hint="'--output' / '-o'")
+        fmt = fmt or named or CSV
+    return Output(fmt or TABLE, path, raw, time_format.value, limit, part, excel)
 
 
 def _is_stdout(path: Path) -> bool:
@@ -241,7 +271,7 @@ def _open(source: Source, threshold: int, out):
 
     zone_info = _zone(source.tz)
     input_tz = _input_zone(source.input_tz)
-    watched = is_watched(stderr) and out.fmt == TABLE
+    watched = is_watched(stderr) and (out.fmt == TABLE or out.path is not None)
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
                       source.time_format)
 
@@ -284,7 +314,9 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
               "--strict refuses logs with values it cannot read; fix them or drop --strict")
     _emit(report, out, tuple(log.path for log in query.logs.files))
     if checks.fail_on_breach and report.breaches:
-        _say("breach", "; ".join(report.breaches))  # names from the logs: shown escaped
+        from .reports.limits import breach_lines
+
+        _say("breach", "; ".join(breach_lines(report.breaches)))  # names from the logs: shown escaped
         raise typer.Exit(3)
 
 
@@ -451,7 +483,7 @@ def _chosen(report, columns: str | None):
     return report
 
 
-def _breaches(query, window, db_threshold: int, max_threads: int) -> list[str]:
+def _breaches(query, window, db_threshold: int, max_threads: int) -> list[dict]:
     from .reports.limits import LimitSettings, check
 
     return check(query, window, LimitSettings(db_threshold, max_threads))
@@ -462,8 +494,8 @@ def summary(
     ctx: typer.Context,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False, db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD,
     max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS, top: TopOpt = None,
     since: SinceOpt = None, until: UntilOpt = None,
@@ -493,7 +525,7 @@ def summary(
     from .reports.hourly import top_integrations
     from .timeaxis import day_window
 
-    out = _output(csv, json, output, raw, time_format)
+    out = _output(csv, json, output, raw, time_format, nl=nl, excel=excel)
     checks = Checks(strict, fail_on_breach)
     if since or until or vendor is not None:
         heat_map = _heat_map(date, since, until, vendor, fail_on_breach, (db_threshold, max_threads))
@@ -553,18 +585,25 @@ def _date_range(since: str | None, until: str | None):
 def activity(
     ctx: typer.Context,
     hour: HourOpt,
-    vendor: VendorOpt,
+    vendor: Annotated[Optional[str], typer.Option(
+        "--vendor", show_default=False, metavar="LABEL", autocompletion=_complete_labels,
+        help="Integration label as in the summary columns, or Unknown. Default: every call of the hour, "
+        "as for 'Total calls'.")] = None,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
-    json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
-    max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS, columns: ColumnsOpt = None,
+    json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False, output: OutputOpt = None,
+    raw: RawOpt = False, strict: StrictOpt = False, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    columns: ColumnsOpt = None,
 ) -> None:
-    """The calls behind one summary cell: one hour, one integration.
+    """The calls behind one summary cell: one hour, one integration (or,
+    without --vendor, every call of the hour).
 
     Limit Reason says which limit a call met: hourly (its integration was over
     the hourly threshold), threads (it started while its integration and
-    entity had more than --max-threads calls in flight), or both.
+    entity had more than --max-threads calls in flight), or both. An
+    integration with calls that day but none in that hour gives an empty
+    report; one without calls that day is an error.
 
     Example: apihourly activity --date 2026-11-15 --hour 14 --vendor "Datto RMM"
     """
@@ -572,7 +611,7 @@ def activity(
     from .reports.model import latest_day
     from .timeaxis import parse_date, resolve_hour
 
-    out = _output(csv, json, output, raw, time_format, limit)
+    out = _output(csv, json, output, raw, time_format, limit, nl=nl, excel=excel)
 
     def report(query):
         given = parse_date(date) if date else None
@@ -587,8 +626,9 @@ def totals(
     ctx: typer.Context,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False, columns: ColumnsOpt = None,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Calls per integration for one day, busiest first, with a grand total.
 
@@ -596,7 +636,7 @@ def totals(
     """
     from .reports.hourly import totals as build
 
-    out = _output(csv, json, output, raw, time_format)
+    out = _output(csv, json, output, raw, time_format, nl=nl, excel=excel)
 
     def report(query):
         return _chosen(build(query, _day(query, date)), columns)
@@ -610,8 +650,8 @@ def days(
     logs: LogsOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     since: SinceOpt = None, until: UntilOpt = None,
-    csv: CsvOpt = False, json: JsonOpt = False, output: OutputOpt = None, raw: RawOpt = False,
-    strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
+    csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False,
+    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False, fail_on_breach: FailOnBreachOpt = False,
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     columns: ColumnsOpt = None,
 ) -> None:
@@ -623,7 +663,7 @@ def days(
     from .reports.dates import days as build
     from .timeaxis import parse_date, range_window
 
-    out = _output(csv, json, output, raw)
+    out = _output(csv, json, output, raw, nl=nl, excel=excel)
 
     def report(query):
         first = parse_date(since, "--since") if since else None
@@ -647,11 +687,11 @@ def limits(
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
         "--part", case_sensitive=False, metavar=_choices(LimitsPart),
-        help="Table written by --csv or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
+        help="Table written by --csv, --nl or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option(
         "--limit", min=0, metavar="N", help="Rows shown in the thread tables; 0 shows all.")] = 20,
-    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False,
-    output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False,
 ) -> None:
     """The limits Autotask enforces, replayed from the logs: the tenant's
@@ -663,7 +703,7 @@ def limits(
     """
     from .reports.limits import LimitSettings, limits_report
 
-    out = _output(csv, json, output, raw, time_format, limit, part.value)
+    out = _output(csv, json, output, raw, time_format, limit, part.value, nl, excel)
 
     def report(query):
         return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))

@@ -25,6 +25,17 @@ DEFAULT_DB_THRESHOLD = 10_000
 DEFAULT_MAX_THREADS = 3
 APPROACHING_SHARE = 0.75  # Autotask slows calls from 75% of a threshold
 
+
+def over_limit(calls: int, threshold: int) -> bool:
+    return calls > threshold
+
+
+def near_limit(calls: int, threshold: int) -> bool:
+    """At or above 75% of the threshold and not over it, as the tables'
+    yellow cells: an hour without calls is near nothing (which matters only
+    with a threshold of 0)."""
+    return 0 < calls <= threshold and calls >= APPROACHING_SHARE * threshold
+
 # Names are compared after normalise_header(), so "Execution Start",
 # "execution_start" and "EXECUTION-START" are one name; a nested name
 # ("autotask.entity") matches by its whole path or by its last key.
@@ -52,9 +63,12 @@ INTEGRATION_NAME = "Integration Name"
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
 KIND_ORDER = {VENDOR: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
-# The summary's own columns and the totals' footer row: an integration can
-# never be labelled like one.
-RESERVED_LABELS = ("Hour", "Total calls", "Grand total")
+# A column of local times without their offset, written beside the ISO one
+# for Excel ('Hour' and 'Hour (local)'), which cannot read offsets.
+LOCAL_SUFFIX = " (local)"
+# The summary's own columns (and their Excel companion) and the totals'
+# footer row: an integration can never be labelled like one.
+RESERVED_LABELS = ("Hour", "Hour" + LOCAL_SUFFIX, "Total calls", "Grand total")
 
 
 def normalise_header(name: str) -> str:

@@ -124,7 +124,7 @@ def test_bom_crlf_and_quoted_commas_and_newlines(logdir):
     result = run("activity", "-l", str(logdir), "--hour", "10", "--vendor", "acme, inc.", "--json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)["rows"]
-    assert [r["Resource / API User"] for r in rows] == ["ops\r\nteam", "x"]
+    assert [r["resource_api_user"] for r in rows] == ["ops\r\nteam", "x"]
 
 
 BAD_ROWS_CSV = "\n".join([

@@ -45,14 +45,17 @@ def test_summary_csv_parses_back_with_iso_hours_and_no_sum_row(known):
     assert sum(int(r["Total calls"]) for r in rows) == 17_516
 
 
-def test_summary_json_has_metadata_and_rows(known):
+def test_summary_json_has_metadata_and_rows_one_per_cell(known):
     result = run("summary", "--logs", known, "--date", "2026-11-15", "--json")
     document = json.loads(result.stdout)
-    assert {k: document[k] for k in ("report", "date", "tz", "threshold", "calls_read")} == {
-        "report": "summary", "date": "2026-11-15", "tz": "UTC", "threshold": 10_000, "calls_read": 17_516}
-    assert document["rows"][9] == {"Hour": "2026-11-15T09:00:00+00:00", "Acme": 0, "Datto RMM": 0,
-                                   "IT Glue": 7500, "Acme (custom)": 0, "TRK-1": 0, "Unknown (custom)": 0,
-                                   "Unknown": 0, "Total calls": 7500}
+    assert document["meta"] == {"report": "summary", "date": "2026-11-15", "tz": "UTC", "threshold": 10_000,
+                                "files": 3, "calls_read": 17_516, "rows_skipped": 0, "db_threshold": 10_000}
+    assert len(document["rows"]) == 24 * len(COLUMN_ORDER)
+    nine = [r for r in document["rows"] if r["hour_start"] == "2026-11-15T09:00:00+00:00"]
+    assert [(r["integration"], r["calls"]) for r in nine] == [(label, 7500 if label == "IT Glue" else 0)
+                                                              for label in COLUMN_ORDER]
+    assert nine[2] == {"hour_start": "2026-11-15T09:00:00+00:00", "integration": "IT Glue", "kind": "vendor",
+                       "calls": 7500, "over": False, "near": True}
 
 
 def test_totals_csv_ends_with_grand_total(known):
@@ -90,7 +93,7 @@ def test_output_file_writes_csv_or_json_by_name(known, tmp_path):
     target = tmp_path / "out.json"
     result = run("days", "--logs", known, "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
-    assert json.loads(target.read_text())["rows"][1]["Calls"] == 17_516
+    assert json.loads(target.read_text())["rows"][1]["calls"] == 17_516
     target = tmp_path / "out.csv"
     run("days", "--logs", known, "-o", str(target))
     assert parsed_csv(target.read_text())[0] == {"Date": "2026-11-14", "Calls": "6", "Integrations": "1",
@@ -165,8 +168,10 @@ def test_integrations_named_like_the_summarys_columns_get_columns_of_their_own(l
     assert list(rows[10].items()) == [("Hour", "2026-11-15T10:00:00+00:00"), ("Hour (vendor)", "2"),
                                       ("Total calls (vendor)", "1"), ("Total calls", "3")]
     document = json.loads(run("summary", "--logs", str(logdir), "--json").stdout)
-    assert document["rows"][10] == {"Hour": "2026-11-15T10:00:00+00:00", "Hour (vendor)": 2,
-                                    "Total calls (vendor)": 1, "Total calls": 3}
+    assert [(r["integration"], r["calls"]) for r in document["rows"][20:22]] == [("Hour (vendor)", 2),
+                                                                                 ("Total calls (vendor)", 1)]
+    assert document["totals"]["by_hour"][10] == {"hour_start": "2026-11-15T10:00:00+00:00", "calls": 3,
+                                                 "integrations_over": 0}
     drill = parsed_csv(run("activity", "--logs", str(logdir), "--hour", "10", "--vendor", "hour (vendor)",
                            "--csv").stdout)
     assert [r["Integration Name"] for r in drill] == ["Hour (vendor)", "Hour (vendor)"]
@@ -175,8 +180,10 @@ def test_integrations_named_like_the_summarys_columns_get_columns_of_their_own(l
 def test_an_integration_named_grand_total_is_not_mistaken_for_the_totals_footer(logdir):
     write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="Grand total"),
                                  call("2026-11-15T10:01:00Z", vendor="Acme")])
-    rows = json.loads(run("totals", "--logs", str(logdir), "--json").stdout)["rows"]
-    assert [(r["Integration"], r["Kind"], r["Calls"]) for r in rows] == [
-        ("Acme", "vendor", 1), ("Grand total (vendor)", "vendor", 1), ("Grand total", "", 2)]
+    document = json.loads(run("totals", "--logs", str(logdir), "--json").stdout)
+    assert [(r["integration"], r["kind"], r["calls"]) for r in document["rows"]] == [
+        ("Acme", "vendor", 1), ("Grand total (vendor)", "vendor", 1)]
+    assert document["totals"] == {"calls": 2, "peak_hour": "2026-11-15T10:00:00+00:00", "peak_hour_calls": 2,
+                                  "hours_over_limit": 0}
     csv_rows = parsed_csv(run("totals", "--logs", str(logdir), "--csv").stdout)
     assert [r["Integration"] for r in csv_rows].count("Grand total") == 1

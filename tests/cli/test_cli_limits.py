@@ -55,12 +55,16 @@ def test_limits_csv_parts_parse_back(straddling):
 def test_limits_json_carries_every_table_meta_and_breaches(straddling):
     result = run("limits", "--logs", straddling, "--date", "2026-11-15", "--json", "--db-threshold", "10001")
     document = json.loads(result.stdout)
-    assert document["report"] == "limits" and document["breaches"] == []
+    assert document["meta"]["report"] == "limits" and document["breaches"] == []
     assert set(document["tables"]) == {"tiers", "peak", "minutes", "threads", "intervals"}
-    assert document["meta"] == {"db_threshold": 10_001, "max_threads": 3, "calls": 10_001, "peak": 10_001,
+    assert document["meta"] == {"report": "limits", "date": "2026-11-15", "tz": "UTC", "threshold": 10_000,
+                                "files": 1, "calls_read": 10_001, "rows_skipped": 0,
+                                "db_threshold": 10_001, "max_threads": 3, "calls": 10_001, "peak": 10_001,
                                 "peak_at": "2026-11-15T14:28:20.000+00:00",
-                                "peak_window_start": "2026-11-15T13:28:20.000+00:00", "calls_without_duration": 0}
-    assert document["tables"]["peak"] == [{"Integration": "V", "Calls": 10_001, "Share (%)": 100.0}]
+                                "peak_window_start": "2026-11-15T13:28:20.000+00:00", "calls_without_duration": 0,
+                                "part": "tiers"}
+    assert document["tables"]["peak"] == [{"integration": "V", "calls": 10_001, "share_pct": 100.0}]
+    assert document["rows"] == document["tables"]["tiers"]
 
 
 def test_db_threshold_comes_from_the_environment(straddling):

@@ -81,9 +81,9 @@ def test_metavars_say_what_to_type():
                                           ("EUROPE/LONDON", "Europe/London"), ("Asia/Kolkata", "Asia/Kolkata")])
 def test_zones_are_read_in_any_case_and_reported_by_their_own_name(logs, typed, shown):
     document = json.loads(table(logs, "summary", "--json", "--tz", typed))
-    assert document["tz"] == shown
+    assert document["meta"]["tz"] == shown
     env_document = json.loads(table(logs, "totals", "--json", env={"APIHOURLY_TZ": typed}))
-    assert env_document["tz"] == shown
+    assert env_document["meta"]["tz"] == shown
 
 
 def test_limits_part_is_read_in_any_case(logs):

@@ -199,7 +199,7 @@ def test_a_gz_name_is_written_gzipped(log, tmp_path, name):
     if shutil.which("gzip"):
         assert subprocess.run(["gzip", "-dc", str(target)], capture_output=True, text=True, check=True).stdout == text
     if ".json" in name:
-        assert json.loads(text)["rows"][0]["Calls"] == 2
+        assert json.loads(text)["rows"][0]["calls"] == 2
     else:
         assert text == days_csv(log) and parsed_csv(text)[0]["Calls"] == "2"
 

@@ -36,9 +36,17 @@ def test_activity_for_custom_and_unknown_columns(known_query):
     assert activity_at(known_query, DAY, "20", "Unknown (custom)").to_pandas().shape[0] == 1
 
 
-def test_activity_with_a_label_without_calls_lists_the_labels_that_have_some(known_query):
-    with pytest.raises(NoSuchCell, match=r"'IT Glue' at 2026-11-15T14:00:00\+00:00.*Datto RMM \(10,001\), Acme \(3\)"):
-        activity_at(known_query, DAY, "14", "IT Glue")
+def test_activity_with_a_label_unknown_that_day_lists_the_labels_that_have_calls(known_query):
+    with pytest.raises(NoSuchCell, match=r"'Nope' at 2026-11-15T14:00:00\+00:00.*Datto RMM \(10,001\), Acme \(3\)"):
+        activity_at(known_query, DAY, "14", "Nope")
+
+
+def test_activity_of_an_integration_without_calls_in_that_hour_is_empty(known_query):
+    report = activity_at(known_query, DAY, "14", "it glue")  # IT Glue's calls are at 09:00
+    assert len(report.table) == 0 and report.table.names == [column.name for column in COLUMNS]
+    assert report.covers == {"date": "2026-11-15", "hour_start": "2026-11-15T14:00:00+00:00", "integration": "IT Glue"}
+    assert report.meta == {"max_threads": 3, "calls": 0}
+    assert report.notes == ["no calls for IT Glue at 2026-11-15T14:00:00+00:00"]
 
 
 def test_activity_of_every_category_marks_only_the_calls_of_the_category_over_the_limit(known_query):
@@ -52,9 +60,24 @@ def test_activity_of_every_category_marks_only_the_calls_of_the_category_over_th
     assert frame["Execution Start"].is_monotonic_increasing
 
 
-def test_activity_of_every_category_in_an_empty_hour_says_so(known_query):
-    with pytest.raises(NoSuchCell, match=r"^no calls at 2026-11-15T05:00:00\+00:00$"):
-        activity_at(known_query, DAY, "5", None)
+def test_activity_of_every_category_in_an_empty_hour_is_empty_and_says_so(known_query):
+    report = activity_at(known_query, DAY, "5", None)
+    assert len(report.table) == 0 and report.covers["integration"] is None
+    assert report.notes == ["no calls at 2026-11-15T05:00:00+00:00"]
+
+
+def test_total_calls_means_every_call_of_the_hour(known_query):
+    every = activity_at(known_query, DAY, "14", None)
+    assert activity_at(known_query, DAY, "14", " total CALLS ").table == every.table
+    assert len(every.table) == 10_006 and every.title == "every integration, 2026-11-15T14:00:00+00:00"
+
+
+def test_activity_on_a_date_without_calls_is_empty_and_names_the_nearest_dates(known_query):
+    report = activity_at(known_query, date(2026, 11, 20), "10", None)
+    assert len(report.table) == 0
+    assert report.notes == ["no activity on 2026-11-20; nearest dates with activity: 2026-11-15"]
+    with pytest.raises(NoSuchCell, match=r"^no calls for 'Acme' at 2026-11-20T10:00:00\+00:00; that hour has no calls$"):
+        activity_at(known_query, date(2026, 11, 20), "10", "Acme")
 
 
 def test_autotasks_own_verdict_is_kept_beside_the_replay(logdir):

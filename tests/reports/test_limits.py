@@ -12,6 +12,7 @@ from apihourly import reports
 from apihourly.count import codes
 from apihourly.read.scan import LogSet
 from apihourly.reports import LimitSettings, Query, check, limits_report
+from apihourly.reports.limits import breach_lines
 
 UTC = ZoneInfo("UTC")
 DAY = date(2026, 11, 15)
@@ -41,8 +42,10 @@ def test_burst_of_10001_straddling_two_clock_hours_is_a_rolling_breach(logdir):
         "2026-11-15T14:13:44.650+00:00",  # call 7,500: 7,499 x 0.35 s
         "2026-11-15T14:28:20.000+00:00",  # call 10,001: 10,000 x 0.35 s
     ]
-    assert report.breaches == ["rolling 60-minute count reached 10,001, over 10,000, "
-                               "first at 2026-11-15T14:28:20.000+00:00"]
+    assert report.breaches == [{"kind": "rolling", "calls": 10_001, "limit": 10_000,
+                                "first_at": "2026-11-15T14:28:20.000+00:00", "peak_at": "2026-11-15T14:28:20.000+00:00",
+                                "message": "rolling 60-minute count reached 10,001, over 10,000, "
+                                           "first at 2026-11-15T14:28:20.000+00:00"}]
 
 
 def test_exactly_10000_in_the_window_is_not_a_breach(logdir):
@@ -95,8 +98,12 @@ def test_limits_report_lists_threads_per_integration_and_entity(logdir):
         {"Integration": "Datto", "Entity": "Tickets", "Start": "2026-11-15T10:00:00.300+00:00",
          "End": "2026-11-15T10:00:01.000+00:00", "Max in flight": 4}]
     assert report.meta["calls_without_duration"] == 1
-    assert report.breaches == ["1 stretch with more than 3 calls in flight, first Datto on Tickets "
-                               "at 2026-11-15T10:00:00.300+00:00"]
+    assert report.breaches == [{"kind": "threads", "integration": "Datto", "entity": "Tickets", "stretches": 1,
+                                "max_in_flight": 4, "limit": 3, "first_at": "2026-11-15T10:00:00.300+00:00",
+                                "message": "Datto on Tickets had more than 3 calls in flight 1 time, "
+                                           "first at 2026-11-15T10:00:00.300+00:00"}]
+    assert breach_lines(report.breaches) == ["1 stretch with more than 3 calls in flight, first Datto on Tickets "
+                                             "at 2026-11-15T10:00:00.300+00:00"]
 
 
 def test_max_threads_setting_moves_the_limit(logdir):

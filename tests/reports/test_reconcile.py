@@ -44,6 +44,7 @@ def test_summary_totals_days_and_activity_reconcile(tmp_path_factory, calls, tz,
         totals = reports.totals(query, parse_date(day_text)).to_pandas()
         assert frame["Total calls"].sum() == totals["Calls"].iloc[-1] == n == summary.stats.rows
         assert totals["Calls"].iloc[:-1].sum() == n
+        assert_long_form_is_the_wide_table(summary, threshold)
         over_hours = (frame[summary.categories] > threshold).any(axis=1).sum()
         assert totals["Hours over limit"].iloc[-1] == over_hours
         assert days.set_index("Date").loc[day_text, "Hours over limit"] == over_hours
@@ -53,3 +54,20 @@ def test_summary_totals_days_and_activity_reconcile(tmp_path_factory, calls, tz,
                     drill = activity_at(query, None, row["Hour"], label).to_pandas()
                     assert len(drill) == row[label]
                     assert drill["Threshold Exceeded"].all() == (row[label] > threshold)
+
+
+def assert_long_form_is_the_wide_table(summary, threshold: int) -> None:
+    """Every cell of the summary once in its long form (zeros too), flagged
+    over or near as the table colours it; the sums those of the table."""
+    wide = summary.table.records()
+    cells = {(row["Hour"], label): row[label] for row in wide for label in summary.categories}
+    long = summary.long.records()
+    assert [(r["hour_start"], r["integration"]) for r in long] == list(cells)
+    for r in long:
+        calls = cells[(r["hour_start"], r["integration"])]
+        assert (r["calls"], r["over"], r["near"]) == (calls, calls > threshold,
+                                                      0 < calls <= threshold and calls >= 0.75 * threshold)
+    assert [(h["hour_start"], h["calls"]) for h in summary.totals["by_hour"]] == [(r["Hour"], r["Total calls"])
+                                                                                   for r in wide]
+    assert [i["calls"] for i in summary.totals["by_integration"]] == [sum(r[label] for r in wide)
+                                                                      for label in summary.categories]

@@ -16,7 +16,8 @@ from typing import TextIO
 from ..reports.model import Report
 from . import export
 
-TABLE, CSV, JSON = "table", "csv", "json"
+TABLE, CSV, JSON, NL = "table", export.CSV, export.JSON, export.NL
+MACHINE = (CSV, JSON, NL)
 AUTO, ALWAYS, NEVER = "auto", "always", "never"  # --color
 # Reports with a drawing of their own (module, function); any other is drawn
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
@@ -28,8 +29,9 @@ RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "
 @dataclass(frozen=True)
 class Output:
     """Where and how a report goes. `part` picks the table of a report that
-    has several (limits) for CSV; JSON carries them all. `color` (auto,
-    always, never) decides whether a table is drawn in colour."""
+    has several (limits) for CSV and --nl; JSON carries them all. `excel`
+    makes CSV for Excel (a BOM, local times beside the ISO ones); `color`
+    (auto, always, never) decides whether a table is drawn in colour."""
 
     fmt: str = TABLE
     path: Path | None = None
@@ -37,6 +39,7 @@ class Output:
     time_format: str = "24h"
     limit: int = 100
     part: str | None = None
+    excel: bool = False
     color: str = AUTO
 
 
@@ -59,11 +62,11 @@ def emit(report: Report, out: Output, stream: TextIO, logs_read: Iterable[Path] 
     Returns how many characters the stream's encoding could not hold and
     were written as escapes (files are UTF-8: none)."""
     if out.path:
-        export.write_file(report, out.path, out.raw, out.part, logs_read)
+        export.write_file(report, out.path, out.raw, out.part, logs_read, out.fmt, out.excel)
         return 0
     with escaped_beyond_encoding(stream) as escaped:
-        if out.fmt in (CSV, JSON):
-            export.write(report, out.fmt, stream, out.raw, out.part)
+        if out.fmt in MACHINE:
+            export.write(report, out.fmt, stream, out.raw, out.part, out.excel)
             stream.flush()
         else:
             show(report, out, stream)
@@ -168,4 +171,8 @@ def _console(stream: TextIO, width: int, color: str = AUTO):
 
 
 def rows_written(report: Report, out: Output) -> int:
+    """Rows in what was written: JSON's rows (summary's long form, never a
+    footer), else the table's."""
+    if out.fmt in (JSON, NL):
+        return len(export.json_table(report, out.part))
     return len(report.part(out.part))

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from .. import schema
 from ..reports.model import Report
-from ..reports.table import Table, is_missing
+from ..reports.table import HOUR, INSTANT, MINUTE, TIMES, Table, is_missing
 from ..words import visible
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
@@ -75,22 +76,57 @@ def _csv_field(value: object) -> str:
     return text
 
 
+CSV, JSON, NL = "csv", "json", "nl"
+# What a file name says its format is (after any .gz): names with none of
+# these suffixes say nothing, and the flag (or CSV) decides.
+SUFFIX_FORMATS = {".csv": CSV, ".json": JSON, ".jsonl": NL, ".ndjson": NL}
+# Excel on Windows takes a file without a BOM for its ANSI code page, and
+# reads no UTC offset: a time column gets its local wall time beside it.
+BOM = "\ufeff"
+
+
 def write_csv(table: Table, stream: TextIO, raw: bool = False, terminal: bool = False) -> None:
     stream.writelines(csv_pieces(table, raw, terminal))
 
 
-def csv_pieces(table: Table, raw: bool = False, terminal: bool = False) -> Iterator[str]:
+def csv_pieces(table: Table, raw: bool = False, terminal: bool = False, excel: bool = False) -> Iterator[str]:
     """The table as CSV text, the header and then a piece per slice of rows:
     a million-call hour is never held as one string or as Python rows. For a
     terminal, text cells have their control characters shown as escapes: an
     ESC or OSC 52 sequence from a log would otherwise act on the terminal
-    (CSV to a file or a pipe stays exact)."""
-    yield csv_line(_shown(csv_cell(name, raw), terminal) for name in table.names)
+    (CSV to a file or a pipe stays exact). For Excel (`excel`): a BOM first,
+    and beside each column of times its local wall time ('Hour (local)')."""
+    local = [spec.kind in LOCAL_CUTS for spec in table.columns] if excel else [False] * len(table.columns)
+    header = _with_local(table.names, [spec.name + schema.LOCAL_SUFFIX for spec in table.columns], local)
+    yield (BOM if excel else "") + csv_line(_shown(csv_cell(name, raw), terminal) for name in header)
     for part in table.chunks():
         # Converted a column at a time: a column of plain ints or strings (nearly
         # all of them) needs no per-cell call, which dominated writing 50k rows.
         columns = [_csv_column(values, raw, terminal) for values in part.data]
+        if excel:
+            columns = _with_local(columns, [_local_times(values, spec.kind) if wanted else None
+                                            for values, spec, wanted in zip(part.data, part.columns, local)], local)
         yield "".join(csv_line(row) for row in zip(*columns))
+
+
+# Characters of an ISO local time kept for its wall time: '2026-11-16T15:00'
+# of an hour or minute start, with the milliseconds of an instant.
+LOCAL_CUTS = {HOUR: 16, MINUTE: 16, INSTANT: 23}
+
+
+def _local_times(values: list, kind: str) -> list[str]:
+    """ISO local times ('2026-11-16T15:00:00+00:00') as wall times Excel
+    reads as dates ('2026-11-16 15:00'); none stays empty."""
+    cut = LOCAL_CUTS[kind]
+    return [v[:cut].replace("T", " ") if isinstance(v, str) else "" for v in values]
+
+
+def _with_local(items: list, locals_: list, wanted: list[bool]) -> list:
+    """`items` with each wanted one followed by its local companion."""
+    out = []
+    for item, local, want in zip(items, locals_, wanted):
+        out += [item, local] if want else [item]
+    return out
 
 
 def _shown(cell: object, terminal: bool) -> object:
@@ -122,62 +158,103 @@ def write_json(report: Report, stream: TextIO, part: str | None = None) -> None:
     stream.writelines(json_pieces(report, part))
 
 
+def json_meta(report: Report, part: str | None = None) -> dict:
+    """What a JSON document covers and how it was counted: the report, its
+    date (or dates, hour, integration), zone, threshold, what was read, and
+    the report's own headline figures."""
+    stats = report.stats
+    meta = {"report": report.kind, **report.covers, "tz": report.tz.key, "threshold": report.threshold,
+            "files": stats.files, "calls_read": stats.rows, "rows_skipped": stats.skipped_rows, **report.meta}
+    if report.parts:
+        meta["part"] = part or next(iter(report.parts))
+    return meta
+
+
+def json_table(report: Report, part: str | None = None) -> Table:
+    """The rows JSON writes: a wide report's long form, never footer rows
+    (their figures are the report's `totals`)."""
+    table = report.long if report.long is not None and part is None else report.part(part)
+    return table.slice(0, len(table) - table.footer) if table.footer else table
+
+
 def json_pieces(report: Report, part: str | None = None) -> Iterator[str]:
-    """The report as one JSON object, written a piece at a time: what it
-    covers, its rows (`part`'s rows for a report of several tables), its
-    headline figures (meta), every table by name for a report of several,
-    and the limits exceeded. Each row is one line, so the rows stream as
-    they are made."""
-    head = {
-        "report": report.kind,
-        "date": report.day.isoformat() if report.day else None,
-        "tz": report.tz.key,
-        "threshold": report.threshold,
-        "files": report.stats.files,
-        "calls_read": report.stats.rows,
-    }
-    yield _dumps(head, indent=1)[:-2] + ',\n "rows": '
-    yield from _json_array(report.part(part), "  ")
-    if report.meta:
-        yield ',\n "meta": ' + _dumps(report.meta)
+    """The report as one JSON object, written a piece at a time: `meta`
+    (what it covers), its `rows` (`part`'s rows for a report of several
+    tables), the `totals` of a report with a sum row, every table by name
+    for a report of several, and the limits exceeded (`breaches`: null when
+    not checked). Each row is one line, so the rows stream as they are made."""
+    yield '{\n "meta": ' + _dumps(json_meta(report, part)) + ',\n "rows": '
+    yield from _json_array(json_table(report, part), "  ")
+    if report.totals is not None:
+        yield ',\n "totals": ' + _dumps(report.totals)
     if report.parts:
         yield ',\n "tables": {'
         for i, (name, table) in enumerate(report.parts.items()):
             yield ("," if i else "") + f"\n  {_dumps(name)}: "
             yield from _json_array(table, "   ")
         yield "\n }"
-    if report.parts or report.breaches:
-        yield ',\n "breaches": ' + _dumps(report.breaches)
-    yield "\n}\n"
+    yield ',\n "breaches": ' + _dumps(report.breaches) + "\n}\n"
+
+
+def nl_pieces(report: Report, part: str | None = None) -> Iterator[str]:
+    """Newline-delimited JSON: the rows JSON writes, one object per line,
+    nothing else (meta, totals and breaches are in the --json document)."""
+    for lines in json_rows(json_table(report, part)):
+        if lines:
+            yield "\n".join(lines) + "\n"
 
 
 def _json_array(table: Table, indent: str) -> Iterator[str]:
-    """A table's rows as a JSON array of objects, a slice at a time, each
-    value under its column's JSON key (its name when it declares none)."""
-    names, first = [column.key or column.name for column in table.columns], True
+    """A table's rows as a JSON array of objects, a slice at a time."""
+    first = True
     yield "["
-    for part in table.chunks():
-        rows = (_dumps({k: (None if is_missing(v) else v) for k, v in zip(names, row)}) for row in part.rows())
-        text = f",\n{indent}".join(rows)
-        if text:
-            yield ("\n" if first else ",\n") + indent + text
+    for lines in json_rows(table):
+        if lines:
+            yield ("\n" if first else ",\n") + indent + f",\n{indent}".join(lines)
             first = False
     yield "]" if first else "\n" + indent[:-1] + "]"
 
 
-def _dumps(value: object, indent: int | None = None) -> str:
+def json_rows(table: Table) -> Iterator[list[str]]:
+    """Each slice of the table as JSON objects, one string a row, keyed by
+    the columns' snake_case keys; missing values (and times that are not
+    there, '') are null."""
+    keys = [spec.json_key for spec in table.columns]
+    for part in table.chunks():
+        columns = [_json_column(values, spec.kind) for values, spec in zip(part.data, part.columns)]
+        yield [_dumps(dict(zip(keys, row))) for row in zip(*columns)]
+
+
+def _json_column(values: list, kind: str) -> list:
+    if kind in TIMES:
+        return [(v or None) if isinstance(v, str) else (None if is_missing(v) else v) for v in values]
+    if set(map(type, values)) <= {int, str, bool}:  # nearly every column: nothing can be missing
+        return values
+    return [None if is_missing(v) else v for v in values]
+
+
+def _dumps(value: object) -> str:
     # Without indent json uses its C encoder: a row is one line, fast.
-    return json.dumps(value, default=json_value, ensure_ascii=True, indent=indent)
+    return json.dumps(value, default=json_value, ensure_ascii=True)
 
 
-def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None) -> None:
-    """The report as CSV (one table: `part`, or the report's own) or JSON.
-    JSON is ASCII with escapes already; CSV to a terminal shows its control
-    characters as escapes (see csv_pieces)."""
-    if fmt == "json":
-        write_json(report, stream, part)
-    else:
-        write_csv(report.part(part), stream, raw, terminal=_is_terminal(stream))
+def pieces(report: Report, fmt: str, raw: bool = False, part: str | None = None, terminal: bool = False,
+           excel: bool = False) -> Iterator[str]:
+    """The report as text in `fmt`: CSV (one table: `part`, or the report's
+    own), a JSON document, or newline-delimited JSON rows."""
+    if fmt == JSON:
+        return json_pieces(report, part)
+    if fmt == NL:
+        return nl_pieces(report, part)
+    return csv_pieces(report.part(part), raw, terminal, excel)
+
+
+def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str | None = None,
+          excel: bool = False) -> None:
+    """The report on a stream (see pieces). JSON is ASCII with escapes
+    already; CSV to a terminal shows its control characters as escapes
+    (see csv_pieces)."""
+    stream.writelines(pieces(report, fmt, raw, part, _is_terminal(stream), excel))
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -187,27 +264,37 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def named_format(path: Path) -> str | None:
+    """The format a file name asks for (.csv, .json, .jsonl or .ndjson,
+    gzipped or not), or None for a name that says none."""
+    name = _plain_name(path)
+    return next((fmt for suffix, fmt in SUFFIX_FORMATS.items() if name.endswith(suffix)), None)
+
+
 def format_for(path: Path) -> str:
-    """The format a file name asks for: JSON for a .json (or .json.gz) name, else CSV."""
-    return "json" if _plain_name(path).endswith(".json") else "csv"
+    """The format a file of this name gets when no flag says: as its name
+    says (named_format), else CSV."""
+    return named_format(path) or CSV
 
 
 def _plain_name(path: Path) -> str:
     return path.name.lower().removesuffix(".gz")
 
 
-def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None) -> Iterator[bytes]:
-    """The bytes a file of this name gets, a piece at a time: CSV or JSON as
-    format_for says, gzipped for a .gz name. A .gz name never holds plain
-    text: `gzip -d` and every reader that trusts the name would fail on it."""
-    pieces = json_pieces(report, part) if format_for(path) == "json" else csv_pieces(report.part(part), raw)
+def encoded(report: Report, path: Path, raw: bool = False, part: str | None = None, fmt: str | None = None,
+            excel: bool = False) -> Iterator[bytes]:
+    """The bytes a file of this name gets, a piece at a time: `fmt` (by
+    default as format_for says), gzipped for a .gz name. A .gz name never
+    holds plain text: `gzip -d` and every reader that trusts the name would
+    fail on it."""
+    texts = pieces(report, fmt or format_for(path), raw, part, excel=excel)
     if not path.name.lower().endswith(".gz"):
-        yield from (piece.encode("utf-8") for piece in pieces)
+        yield from (text.encode("utf-8") for text in texts)
         return
     # A gzip stream with no name and mtime 0: the same report gives the same bytes.
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    for piece in pieces:
-        yield packer.compress(piece.encode("utf-8"))
+    for text in texts:
+        yield packer.compress(text.encode("utf-8"))
     yield packer.flush()
 
 
@@ -236,10 +323,10 @@ def reason(exc: OSError) -> str:
 
 
 def write_file(report: Report, path: Path, raw: bool = False, part: str | None = None,
-               logs_read: Iterable[Path] = ()) -> None:
-    """Write the report to `path` (see `save`): CSV, JSON for a .json name,
-    gzipped for a .gz name."""
-    save(path, encoded(report, path, raw, part), logs_read)
+               logs_read: Iterable[Path] = (), fmt: str | None = None, excel: bool = False) -> None:
+    """Write the report to `path` (see `save`) in `fmt`, by default as the
+    name says (format_for), gzipped for a .gz name."""
+    save(path, encoded(report, path, raw, part, fmt, excel), logs_read)
 
 
 def save(path: Path, data: Iterable[bytes], logs_read: Iterable[Path] = ()) -> None:

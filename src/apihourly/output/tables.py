@@ -175,7 +175,7 @@ ACTIVITY_LAYOUT = Layout(stacked=True, no_wrap=("Method", "Entity", "Integration
 def activity(report: Report, view: View) -> RichTable:
     table = report.table
     shown = limited(table, view.limit)
-    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all", noun="call")
+    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all", noun="call") if len(table) else "no calls"
     cells = Cells(report, view.time_format, view.glyphs)
     if not report.meta.get("columns_chosen"):
         shown, same = collapse_constant(reordered(shown, ACTIVITY_FIRST))

@@ -35,6 +35,7 @@ def days(query: Query, since: date | None = None, until: date | None = None,
     peaks = _rolling_peaks(query, [(date.fromisoformat(row[0]), row[1]) for row in rows])
     table = Table.from_rows(COLUMNS, [row + [peak] for row, peak in zip(rows, peaks)])
     report = Report("days", table, query.tz, query.threshold, counts.stats)
+    report.covers = _covered(since, until, [row[0] for row in rows])
     report.meta = {"db_threshold": db_threshold}
     return report
 
@@ -53,6 +54,12 @@ def dates_with_calls(query: Query) -> list[date]:
     for table in query.logs.scan([]):
         quarters.update(np.unique(int_values(table.column("ts")) // quarter).tolist())
     return sorted({local_date(q * quarter, query.tz) for q in quarters})
+def _covered(since: date | None, until: date | None, dates: list[str]) -> dict:
+    """The dates the report covers: as asked, else the first and last date
+    with calls (None only when neither was asked and there are no calls)."""
+    first = since.isoformat() if since else (dates[0] if dates else None)
+    last = until.isoformat() if until else (dates[-1] if dates else None)
+    return {"since": first, "until": last}
 
 
 def _per_date(counts: dict, query: Query) -> list[list]:

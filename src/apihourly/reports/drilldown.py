@@ -11,7 +11,7 @@ from ..read.stats import ScanStats
 from ..timeaxis import HOUR_NS, HourSlot, local_iso
 from ..words import plural
 from .hourly import count_day
-from .model import Query, Report
+from .model import Query, Report, day_notes
 from .table import COUNT, FLAG, INSTANT, Column, Lazy, Table
 
 COLUMNS = (
@@ -25,37 +25,56 @@ COLUMNS = (
 LOGGED = Column("Logged Threshold Exceeded", rule="breach")
 NOT_MARKED = {"", "false", "no", "n", "0", "f"}
 NAMED, NAME_CHARS = 10, 60  # integrations named, and characters of each, when a label has no calls
+EVERY = "Total calls"  # the summary's column of every integration: all calls of the hour
 
 
 def activity(query: Query, day: date, slot: HourSlot, category: str | None,
              max_threads: int = schema.DEFAULT_MAX_THREADS) -> Report:
-    """The calls of one local hour of `day` and one category label (None:
-    every category of the hour, as when the Hour cell of the summary is
-    picked), by execution start, each with the limits it met (hourly
-    threshold, thread limit). Labels are the day's, as in its summary."""
+    """The calls of one local hour of `day` and one category label (None or
+    'Total calls': every category of the hour, as when the Hour cell of the
+    summary is picked), by execution start, each with the limits it met
+    (hourly threshold, thread limit). Labels are the day's, as in its
+    summary: one with calls that day but none in this hour gives an empty
+    table, one without calls that day is an error (NoSuchCell)."""
     grid = count_day(query, day)
     by_label = grid.hour(slot)
-    if category is None:
-        labels = [label for label in grid.labels if label in by_label]
-        if not labels:
-            raise NoSuchCell(f"no calls at {slot.start.isoformat()}")
+    if category is None or _same(category, EVERY):
+        category, labels = None, [label for label in grid.labels if label in by_label]
     else:
-        labels = [_match_label(category, by_label, slot)]
+        labels = [_match_label(category, grid.labels, by_label, slot)]
     wanted = {t: label for t, label in grid.labels_of.items() if label in labels}
     stats = ScanStats()
     rows = _hour_rows(query, (slot.start_ns, slot.end_ns), stats, set(wanted))
     before = _hour_rows(query, (slot.start_ns - HOUR_NS, slot.start_ns), ScanStats(), set(wanted))
-    over = {label: by_label[label] > query.threshold for label in labels}
+    over = {label: by_label.get(label, 0) > query.threshold for label in labels}
     table = _with_verdicts(_calls_table(rows, before, grid.categories, over, max_threads, query.tz), rows)
-    title = f"{labels[0] if category is not None else 'every integration'}, {slot.start.isoformat()}"
-    report = Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title)
-    report.notes += [*query.notes, *_verdict_notes(table)]
+    who = labels[0] if category is not None else None
+    title = f"{who or 'every integration'}, {slot.start.isoformat()}"
+    report = Report("activity", table, query.tz, query.threshold, stats, day, labels, (slot,), title=title,
+                    covers={"date": day.isoformat(), "hour_start": slot.start.isoformat(), "integration": who},
+                    meta={"max_threads": max_threads, "calls": len(table)})
+    report.notes += [*_empty_notes(query, day, grid, who, slot, len(table)), *_verdict_notes(table)]
     return report
 
 
-def _match_label(wanted: str, by_label: dict[str, int], slot: HourSlot) -> str:
-    for label in by_label:
-        if label.casefold() == wanted.strip().casefold():
+def _same(given: str, label: str) -> bool:
+    return given.strip().casefold() == label.casefold()
+
+
+def _empty_notes(query: Query, day: date, grid, who: str | None, slot: HourSlot, calls: int) -> list[str]:
+    """How the date was chosen; for an hour without calls, that it has none."""
+    if calls:
+        return list(query.notes)
+    if not grid.counts.stats.rows:  # a date without calls: say so, and name the nearest dates with some
+        return day_notes(query, day, 0)
+    return [*query.notes, f"no calls{f' for {who}' if who else ''} at {slot.start.isoformat()}"]
+
+
+def _match_label(wanted: str, labels: list[str], by_label: dict[str, int], slot: HourSlot) -> str:
+    """The day's label `wanted` names (case aside); an error naming the
+    integrations with calls in the hour when it names none."""
+    for label in labels:
+        if _same(wanted, label):
             return label
     busiest = sorted(sorted(by_label.items()), key=lambda item: -item[1])
     # The busiest few by name: an hour of 1,000 long names made a 100 MB message.
@@ -82,9 +101,9 @@ def _hour_rows(query: Query, window: tuple[int, int], stats: ScanStats, triples:
         for batch in table.to_batches():
             kept = pa.Table.from_batches([batch.filter(bool_array(category_mask(batch, triples)))])
             tables.append(kept.cast(_plain_schema(kept)))
-    if not tables:
+    rows = pa.concat_tables(tables) if tables else None
+    if rows is None or not rows.num_rows:
         return None
-    rows = pa.concat_tables(tables)
     return rows.take(pc.sort_indices(rows, sort_keys=[("ts", "ascending")]))  # a stable sort
 
 

@@ -12,8 +12,14 @@ from ..count.hourly import HourlyCounts, count_hourly
 from ..timeaxis import HourSlot, day_window, local_hour_axis, repeated_wall_hours
 from .model import Query, Report, day_notes, ordered_labels, triple_labels
 from ..words import plural
-from .table import COUNT, HOUR, Column, Table
+from .table import COUNT, FLAG, HOUR, Column, Table
 
+# The summary one cell per row, for scripts: every (hour, integration) of the
+# grid once, in the grid's order, zeros included.
+LONG_COLUMNS = (
+    Column("hour_start", HOUR), Column("integration"), Column("kind"), Column("calls", COUNT, rule="hourly"),
+    Column("over", FLAG), Column("near", FLAG),
+)
 TOTALS_COLUMNS = (
     Column("Integration"), Column("Kind"), Column("Calls", COUNT),
     Column("Peak hour", HOUR, align="right"), Column("Peak hour calls", COUNT, rule="hourly"),
@@ -55,21 +61,24 @@ def count_day(query: Query, day: date) -> DayGrid:
 
 
 def _report(kind: str, table: Table, query: Query, day: date, grid: DayGrid, **extra) -> Report:
-    report = Report(kind, table, query.tz, query.threshold, grid.counts.stats, day, slots=grid.slots, **extra)
+    report = Report(kind, table, query.tz, query.threshold, grid.counts.stats, day, slots=grid.slots,
+                    covers={"date": day.isoformat()}, **extra)
     report.notes += day_notes(query, day, grid.counts.stats.rows)
     return report
 
 
 def summary(query: Query, day: date, db_threshold: int = schema.DEFAULT_DB_THRESHOLD) -> Report:
-    """Calls per local hour (rows) and integration category (columns). A
-    clock hour whose Total calls exceed `db_threshold` broke the tenant's
-    rolling limit, whoever made the calls: a note names it."""
+    """Calls per local hour (rows) and integration category (columns); for
+    scripts also one row per cell (`long`) and the sums (`totals`). A clock
+    hour whose Total calls exceed `db_threshold` broke the tenant's rolling
+    limit, whoever made the calls: a note names it."""
     grid = count_day(query, day)
     columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in grid.labels),
                Column("Total calls", COUNT, rule="hour_total")]
     rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(grid.slots, grid.calls)]
     report = _report("summary", Table.from_rows(columns, rows), query, day, grid, categories=grid.labels,
-                     meta={"db_threshold": db_threshold})
+                     meta={"db_threshold": db_threshold}, long=_long(grid, query.threshold),
+                     totals=_summary_totals(grid, query.threshold))
     report.notes += tenant_notes(grid, db_threshold)
     return report
 
@@ -92,7 +101,20 @@ def top_integrations(report: Report, top: int) -> Report:
     columns = [table.spec("Hour"), *(table.spec(label) for label in kept), Column(other, COUNT),
                table.spec("Total calls")]
     data = [table.column("Hour"), *(table.column(label) for label in kept), sums, table.column("Total calls")]
-    return replace(report, table=Table(columns, data), categories=kept, meta={**report.meta, "folded": folded})
+    folded_table = Table(columns, data)
+    kinds = {**dict(zip(report.long.column("integration"), report.long.column("kind"))), other: "other"}
+    return replace(report, table=folded_table, categories=kept, meta={**report.meta, "folded": folded},
+                   long=_long_of(folded_table, [*kept, other], kinds, threshold, other))
+
+
+def _long_of(table: Table, labels: list[str], kinds: dict, threshold: int, other: str) -> Table:
+    """The long form of a summary grid whose columns were folded: the
+    'Other' column is kind 'other' and never over or near, as in tables."""
+    return Table.from_rows(LONG_COLUMNS, (
+        [hour, label, kinds[label], n, label != other and schema.over_limit(n, threshold),
+         label != other and schema.near_limit(n, threshold)]
+        for hour, *cells in zip(table.column("Hour"), *(table.column(label) for label in labels))
+        for label, n in zip(labels, cells)))
 
 
 def _other_label(count: int, kept: list[str]) -> str:
@@ -115,6 +137,27 @@ def tenant_notes(grid: DayGrid, db_threshold: int) -> list[str]:
             f"integration counts toward it; apihourly limits --date {grid.slots[0].start.date()} shows when and who"]
 
 
+def _long(grid: DayGrid, threshold: int) -> Table:
+    kinds = [grid.categories[label].kind for label in grid.labels]
+    return Table.from_rows(LONG_COLUMNS, (
+        [slot.start.isoformat(), label, kind, n, schema.over_limit(n, threshold), schema.near_limit(n, threshold)]
+        for slot, cells in zip(grid.slots, grid.calls) for label, kind, n in zip(grid.labels, kinds, cells)))
+
+
+def _summary_totals(grid: DayGrid, threshold: int) -> dict:
+    """The summary's Total calls column (by hour) and sum row (by integration)."""
+    return {
+        "calls": sum(map(sum, grid.calls)),
+        "by_hour": [{"hour_start": slot.start.isoformat(), "calls": sum(cells),
+                     "integrations_over": sum(schema.over_limit(n, threshold) for n in cells)}
+                    for slot, cells in zip(grid.slots, grid.calls)],
+        "by_integration": [{"integration": label, "kind": grid.categories[label].kind,
+                            "calls": sum(hour[j] for hour in grid.calls),
+                            "hours_over": sum(schema.over_limit(hour[j], threshold) for hour in grid.calls)}
+                           for j, label in enumerate(grid.labels)],
+    }
+
+
 def totals(query: Query, day: date) -> Report:
     """Calls per category for the day, most first, with a Grand total row."""
     grid = count_day(query, day)
@@ -124,7 +167,11 @@ def totals(query: Query, day: date) -> Report:
     rows.sort(key=lambda r: (-r[2], r[0].casefold(), r[0]))
     grand = _total_row("Grand total", "", [sum(hour) for hour in grid.calls], grid.slots, query.threshold)
     grand[-1] = sum(any(v > query.threshold for v in hour) for hour in grid.calls)
-    return _report("totals", Table.from_rows(TOTALS_COLUMNS, rows + [grand], footer=1), query, day, grid)
+    table = Table.from_rows(TOTALS_COLUMNS, rows + [grand], footer=1)
+    # The Grand total for scripts: its figures by the rows' keys, without the
+    # label columns, and no peak hour ('') on a day without calls.
+    figures = {spec.json_key: value for spec, value in zip(TOTALS_COLUMNS[2:], grand[2:])}
+    return _report("totals", table, query, day, grid, totals={k: v if v != "" else None for k, v in figures.items()})
 
 
 def _total_row(label: str, kind: str, hourly: list[int], slots, threshold: int) -> list:

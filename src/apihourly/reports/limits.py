@@ -19,7 +19,7 @@ from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
 INTEGRATION, ENTITY = Column("Integration"), Column("Entity")
 TIERS_COLUMNS = (Column("Tier", rule="tier"), Column("From calls", COUNT), Column("Effect"),
                  Column("First reached", INSTANT, rule="tier", blank="not reached"), Column("Minutes", COUNT))
-PEAK_COLUMNS = (INTEGRATION, Column("Calls", COUNT), Column("Share (%)", SHARE))
+PEAK_COLUMNS = (INTEGRATION, Column("Calls", COUNT), Column("Share (%)", SHARE, key="share_pct"))
 MINUTES_COLUMNS = (Column("Minute", MINUTE), Column("Rolling calls", COUNT))
 THREADS_COLUMNS = (INTEGRATION, ENTITY, Column("Calls", COUNT), Column("Without duration", COUNT),
                    Column("Max in flight", COUNT, rule="threads"), Column("Times over", COUNT, rule="threads"),
@@ -106,30 +106,71 @@ def day_intervals(analysis: Analysis):
     return rows[(rows[:, 2] > analysis.lo) & (rows[:, 1] < analysis.hi)] if len(rows) else rows
 
 
-def breaches(analysis: Analysis, query: Query) -> list[str]:
-    """One phrase per kind of limit that was exceeded; empty when none was."""
-    out, tz = [], query.tz
-    if analysis.hourly_over:
-        hour_ns, label, calls = analysis.hourly_over[0]
-        more = len(analysis.hourly_over) - 1
-        out.append(f"{label} made {plural(calls, 'call')} in the hour from {iso(hour_ns, tz)}, "
-                   f"over {query.threshold:,}" + (f" (and {plural(more, 'more integration-hour')})" if more else ""))
-    usage, threshold = analysis.rolling, analysis.settings.db_threshold
-    if usage.peak > threshold:
-        out.append(f"rolling 60-minute count reached {usage.peak:,}, over {threshold:,}, "
-                   f"first at {iso(usage.first_ns[-1], tz)}")
-    intervals = day_intervals(analysis)
-    if len(intervals):
-        earliest = intervals[intervals[:, 1].argmin()]
-        group, start = int(earliest[0]), int(earliest[1])
+def breaches(analysis: Analysis, query: Query) -> list[dict]:
+    """Every limit exceeded, as data with a sentence each: an integration
+    over the hourly threshold in an hour ('hourly'), the tenant's rolling
+    count over its threshold ('rolling'), an integration and entity over the
+    thread limit ('threads'). Empty when none was."""
+    return [*_hourly_breaches(analysis, query), *_rolling_breaches(analysis, query.tz),
+            *_thread_breaches(analysis, query.tz)]
+
+
+def _hourly_breaches(analysis: Analysis, query: Query) -> list[dict]:
+    tz, limit, over = query.tz, query.threshold, analysis.hourly_over
+    starts = local_iso([hour_ns for hour_ns, _, _ in over], tz, "seconds")
+    return [{"kind": "hourly", "integration": label, "hour_start": start, "calls": calls, "limit": limit,
+             "message": f"{label} made {plural(calls, 'call')} in the hour from {iso(hour_ns, tz)}, over {limit:,}"}
+            for start, (hour_ns, label, calls) in zip(starts, over)]
+
+
+def _rolling_breaches(analysis: Analysis, tz) -> list[dict]:
+    usage, limit = analysis.rolling, analysis.settings.db_threshold
+    if usage.peak <= limit:
+        return []
+    first = iso(usage.first_ns[-1], tz)
+    return [{"kind": "rolling", "calls": usage.peak, "limit": limit, "first_at": first,
+             "peak_at": iso(usage.peak_ns, tz),
+             "message": f"rolling 60-minute count reached {usage.peak:,}, over {limit:,}, first at {first}"}]
+
+
+def _thread_breaches(analysis: Analysis, tz) -> list[dict]:
+    """One per integration and entity over the thread limit, the earliest first."""
+    limit, found = analysis.settings.max_threads, {}
+    for group, start, _, top in day_intervals(analysis).tolist():
+        seen = found.setdefault(int(group), [0, int(start), 0])
+        seen[0] += 1
+        seen[1] = min(seen[1], int(start))
+        seen[2] = max(seen[2], int(top))
+    out = []
+    for group, (times, start, top) in sorted(found.items(), key=lambda item: (item[1][1], item[0])):
         label, entity = analysis.calls.names(group)
-        stretches = plural(len(intervals), "stretch", "stretches")
-        out.append(f"{stretches} with more than {plural(analysis.settings.max_threads, 'call')} in flight, "
-                   f"first {label} on {entity or '(no entity)'} at {iso(start, tz)}")
+        first = iso(start, tz)
+        out.append({"kind": "threads", "integration": label, "entity": entity, "stretches": times,
+                    "max_in_flight": top, "limit": limit, "first_at": first,
+                    "message": f"{label} on {entity or '(no entity)'} had more than {plural(limit, 'call')} in flight "
+                               f"{plural(times, 'time')}, first at {first}"})
     return out
 
 
-def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings) -> list[str]:
+def breach_lines(found: list[dict]) -> list[str]:
+    """The limits exceeded in a phrase per kind, for the `breach:` line of
+    --fail-on-breach: the first of each kind, and how many more."""
+    lines = []
+    hourly = [b for b in found if b["kind"] == "hourly"]
+    if hourly:
+        more = len(hourly) - 1
+        lines.append(hourly[0]["message"] + (f" (and {plural(more, 'more integration-hour')})" if more else ""))
+    lines += [b["message"] for b in found if b["kind"] == "rolling"]
+    threads = [b for b in found if b["kind"] == "threads"]
+    if threads:
+        first, stretches = threads[0], sum(b["stretches"] for b in threads)
+        many = "stretches" if stretches != 1 else "stretch"
+        lines.append(f"{stretches:,} {many} with more than {plural(first['limit'], 'call')} in flight, "
+                     f"first {first['integration']} on {first['entity'] or '(no entity)'} at {first['first_at']}")
+    return lines
+
+
+def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings) -> list[dict]:
     """What --fail-on-breach reports for a period: every limit exceeded."""
     return breaches(analyse(query, window, settings, fit=True), query)
 
@@ -144,12 +185,12 @@ def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettin
              "threads": _threads(analysis, tz), "intervals": _intervals(analysis, tz)}
     meta = {
         "db_threshold": settings.db_threshold, "max_threads": settings.max_threads,
-        "calls": analysis.day_calls, "peak": usage.peak, "peak_at": iso(usage.peak_ns, tz),
-        "peak_window_start": iso(usage.peak_ns - HOUR_NS, tz) if usage.peak_ns is not None else "",
+        "calls": analysis.day_calls, "peak": usage.peak, "peak_at": iso(usage.peak_ns, tz) or None,
+        "peak_window_start": iso(usage.peak_ns - HOUR_NS, tz) if usage.peak_ns is not None else None,
         "calls_without_duration": int((analysis.calls.duration_ms[analysis.first:] < 0).sum()),
     }
     report = Report("limits", parts["tiers"], tz, query.threshold, analysis.calls.stats, day,
-                    parts=parts, meta=meta, breaches=breaches(analysis, query))
+                    parts=parts, covers={"date": day.isoformat()}, meta=meta, breaches=breaches(analysis, query))
     report.notes += day_notes(query, day, analysis.day_calls)
     return report
 

@@ -50,8 +50,14 @@ class Report:
     `categories` names the summary's integration columns and `slots` its
     hours; `notes` are messages for the user; `parts` holds every table of a
     report that has several (limits), by name, with `table` the default
-    one; `meta` holds headline figures and `breaches` the limits exceeded,
-    one phrase each, for --fail-on-breach.
+    one; `covers` says what the report is about (its date, hour, dates,
+    integration) and `meta` its headline figures, both by snake_case key.
+
+    For scripts: `long` is a wide table (summary) one cell per row, so that
+    labels from the logs are values, never keys; `totals` holds the figures
+    of a sum or footer row (summary, totals), which JSON never mixes with the
+    rows; `breaches` lists the limits exceeded, as data with a sentence
+    each (reports/limits.py), or is None where they were not checked.
     """
 
     kind: str
@@ -65,8 +71,11 @@ class Report:
     notes: list[str] = field(default_factory=list)
     title: str = ""
     parts: dict[str, Table] = field(default_factory=dict)
+    covers: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    breaches: list[str] = field(default_factory=list)
+    long: Table | None = None
+    totals: dict | None = None
+    breaches: list[dict] | None = None
 
     def part(self, name: str | None = None) -> Table:
         """The table called `name` (limits: tiers, peak, minutes, threads,

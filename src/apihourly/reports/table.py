@@ -13,6 +13,7 @@ of importing either. `to_pandas()` and `to_arrow()` build them on demand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 import re
 from dataclasses import dataclass
@@ -35,8 +36,9 @@ class Column:
     `rule` names a styling rule the output layer knows (such as 'hourly':
     over or near the hourly threshold); `align` overrides the default (right
     for numbers and flags, left for the rest); `blank` is what a missing
-    value reads as in a table for people (CSV and JSON keep it missing);
-    `key` names the value in JSON rows when it is not the column's name.
+    value reads as in a table for people (CSV and JSON keep it missing).
+    `name` is the CSV header, as on Autotask's pages; `key` names the value
+    in JSON, a snake_case identifier (by default made from the name).
     """
 
     name: str
@@ -45,6 +47,10 @@ class Column:
     align: str = ""
     blank: str = ""
     key: str = ""
+
+    @property
+    def json_key(self) -> str:
+        return self.key or snake_case(self.name)
 
     @property
     def numeric(self) -> bool:
@@ -56,6 +62,13 @@ class Column:
 
 
 _ARROW_TYPES = {COUNT: "int64", SHARE: "float64", FLAG: "bool"}
+TIMES = (DATE, HOUR, INSTANT, MINUTE)  # text in ISO 8601; '' means none
+
+
+def snake_case(name: str) -> str:
+    """A header as a snake_case identifier: 'Execution Time (ms)' ->
+    'execution_time_ms', 'Resource / API User' -> 'resource_api_user'."""
+    return re.sub(r"[^0-9a-z]+", "_", name.casefold()).strip("_")
 
 
 def is_missing(value: object) -> bool:
