@@ -3,6 +3,7 @@ sample logs and golden tables are."""
 
 import csv
 import io
+import os
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -14,9 +15,21 @@ SAMPLES = ROOT / "sample_logs"
 GOLDEN = ROOT / "tests" / "golden"
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 
+# What a user's shell may hold that changes what apihourly, Rich, Textual or a
+# child process prints: the settings the README tells users to make, colour
+# and terminal hints, the locale and the clock's zone.
+CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS", "LINES",
+           "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
+           "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
+CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_")
+
 
 def run(*args, env=None, width=100):
-    env = {"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb", "APIHOURLY_TZ": "UTC", **(env or {})}
+    """The CLI in-process with a fixed width, no colour and UTC, whatever
+    the caller's environment holds: module and session fixtures run before
+    conftest's known_environment does, so run() clears it itself."""
+    cleared = {name: None for name in os.environ if name in CLEARED or name.startswith(CLEARED_PREFIXES)}
+    env = {**cleared, "COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb", "APIHOURLY_TZ": "UTC", **(env or {})}
     return CliRunner().invoke(app, list(args), env=env, prog_name="apihourly")
 
 

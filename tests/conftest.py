@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from clirun import CLEARED, CLEARED_PREFIXES
 from hypothesis import settings
 
 # Hypothesis keeps found examples and caches in .hypothesis/ beside the
@@ -33,13 +34,6 @@ def pytest_unconfigure(config):
     for folder in _HYPOTHESIS_HOME:
         shutil.rmtree(folder, ignore_errors=True)
 
-# What a user's shell may hold that changes what apihourly, Rich, Textual or a
-# child process prints: the settings the README tells users to make, colour
-# and terminal hints, the locale and the clock's zone.
-CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS", "LINES",
-           "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
-           "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
-CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_")
 
 
 @pytest.fixture(autouse=True)
