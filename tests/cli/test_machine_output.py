@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from make_logs import burst, call, utc, write_csv
 
 SCHEMAS = ROOT / "docs" / "schemas"
-REPORTS = ["summary", "totals", "days", "activity", "limits"]
+REPORTS = ["summary", "totals", "days", "activity", "limits", "heatmap"]  # heatmap: summary --since/--until
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +77,7 @@ SAMPLE_DOCUMENTS = {
     "days": ["days", "--fail-on-breach"],
     "activity": ["activity", "--date", "2026-11-16", "--hour", "13"],  # every integration: 219 calls
     "limits": ["limits", "--date", "2026-11-16"],
+    "heatmap": ["summary", "--since", "2026-11-14", "--until", "2026-11-16", "--fail-on-breach"],
 }
 
 
@@ -99,9 +100,11 @@ def test_json_of_the_sample_logs_matches_its_schema(report):
     ["activity", "--date", "2026-11-15", "--hour", "14", "--vendor", "Acme"],
     ["activity", "--date", "2026-11-15", "--hour", "14", "--vendor", "IT Glue"],
     ["limits", "--date", "2026-11-15", "--part", "threads"], ["limits", "--date", "2026-12-01"],
+    ["summary", "--since", "2026-12-01"], ["summary", "--until", "2026-11-15", "--vendor", "acme"],
 ])
 def test_json_of_the_known_day_and_of_empty_dates_matches_its_schema(known, args):
-    assert_valid(args[0], json_of(*args, "--logs", known, "--json"))
+    document = json_of(*args, "--logs", known, "--json")
+    assert_valid(document["meta"]["report"], document)
 
 
 @pytest.mark.parametrize("report", REPORTS)

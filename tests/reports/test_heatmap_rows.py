@@ -58,8 +58,8 @@ def test_only_dates_with_calls_have_rows_and_meta_names_the_range(query):
     report = heatmap_report(query, date(2026, 10, 25), date(2026, 11, 4))
     dates = Counter(report.table.column("Date"))
     assert dates == {"2026-10-31": 24, "2026-11-01": 25, "2026-11-03": 24}
-    assert report.meta == {"since": "2026-10-25", "until": "2026-11-04", "zone": ZONE, "threshold": THRESHOLD,
-                           "vendor": None, "calls": 39}
+    assert report.covers == {"since": "2026-10-25", "until": "2026-11-04", "integration": None}
+    assert report.meta == {"calls": 39} and (report.tz.key, report.threshold) == (ZONE, THRESHOLD)
     assert report.title == "API calls by hour of day, from 2026-10-25 to 2026-11-04"
     assert [r for r in report.table.rows() if r[3]] == [
         ("2026-10-31", "2026-10-31T10:00:00-04:00", 10, 5, "Datto RMM", 5, False),
@@ -72,16 +72,16 @@ def test_only_dates_with_calls_have_rows_and_meta_names_the_range(query):
 
 def test_open_ends_run_from_the_first_and_to_the_last_date_with_calls(query):
     since = heatmap_report(query, since=date(2026, 10, 1))
-    assert (since.meta["since"], since.meta["until"]) == ("2026-10-01", "2026-11-03")
+    assert (since.covers["since"], since.covers["until"]) == ("2026-10-01", "2026-11-03")
     assert sorted(set(since.table.column("Date"))) == ["2026-10-31", "2026-11-01", "2026-11-03"]
     until = heatmap_report(query, until=date(2026, 10, 31))
-    assert (until.meta["since"], until.meta["until"]) == ("2026-03-08", "2026-10-31")
+    assert (until.covers["since"], until.covers["until"]) == ("2026-03-08", "2026-10-31")
     assert sorted(set(until.table.column("Date"))) == ["2026-03-08", "2026-10-31"]
 
 
 def test_a_vendor_focus_counts_that_integration_alone_in_any_case(query):
     report = heatmap_report(query, date(2026, 10, 31), date(2026, 11, 3), vendor="  it glue ")
-    assert report.meta["vendor"] == "IT Glue" and report.meta["calls"] == 14
+    assert report.covers["integration"] == "IT Glue" and report.meta["calls"] == 14
     assert report.title == "API calls by hour of day, from 2026-10-31 to 2026-11-03, IT Glue"
     assert set(report.table.column("Date")) == {"2026-11-01"}  # its only date with calls
     assert [r for r in report.table.rows() if r[3]] == [

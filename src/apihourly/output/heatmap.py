@@ -150,7 +150,7 @@ class HeatMap:
         return table
 
     def _over_words(self) -> Text:
-        vendor, threshold = self.report.meta["vendor"], self.report.threshold
+        vendor, threshold = self.report.covers["integration"], self.report.threshold
         who = safe_text(vendor) if vendor else Text("an integration")
         return who + Text(f" over {threshold:,} calls in the hour")
 
@@ -194,8 +194,8 @@ def date_rows(report: Report) -> list:
 def quiet_dates(report: Report, after: str | None, before: str | None) -> list:
     """The dates strictly between `after` and `before` (the range's own
     ends when None), which have no calls."""
-    first = _next(after) if after else _day(report.meta["since"])
-    last = _day(before) - timedelta(days=1) if before else _day(report.meta["until"])
+    first = _next(after) if after else _day(report.covers["since"])
+    last = _day(before) - timedelta(days=1) if before else _day(report.covers["until"])
     if first is None or last is None or last < first:
         return []
     days = (last - first).days + 1

@@ -62,8 +62,8 @@ def heatmap_report(query: Query, since: date | None = None, until: date | None =
     report = Report("heatmap", Table.from_rows(COLUMNS, rows), query.tz, query.threshold, counts.stats)
     first, last = since or (dates[0] if dates else None), until or (dates[-1] if dates else None)
     report.title = f"API calls by hour of day, {_span(first, last)}" + (f", {focus}" if focus else "")
-    report.meta = {"since": _iso(first), "until": _iso(last), "zone": query.tz.key, "threshold": query.threshold,
-                   "vendor": focus, "calls": sum(row[3] for row in rows)}
+    report.covers = {"since": _iso(first), "until": _iso(last), "integration": focus}
+    report.meta = {"calls": sum(row[3] for row in rows)}
     report.notes += query.notes + ([] if rows else [f"no calls {_span(since, until)}"])
     return report
 
