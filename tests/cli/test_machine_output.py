@@ -101,6 +101,9 @@ def test_json_of_the_sample_logs_matches_its_schema(report):
     ["activity", "--date", "2026-11-15", "--hour", "14", "--vendor", "IT Glue"],
     ["limits", "--date", "2026-11-15", "--part", "threads"], ["limits", "--date", "2026-12-01"],
     ["summary", "--since", "2026-12-01"], ["summary", "--until", "2026-11-15", "--vendor", "acme"],
+    ["summary", "--date", "2026-11-15", "--top", "2"],
+    ["activity", "--date", "2026-11-15", "--hour", "14", "--columns", "Execution Start,entity"],
+    ["totals", "--date", "2026-11-15", "--columns", "calls,integration"], ["days", "--columns", "Date"],
 ])
 def test_json_of_the_known_day_and_of_empty_dates_matches_its_schema(known, args):
     document = json_of(*args, "--logs", known, "--json")
@@ -115,6 +118,25 @@ def test_every_nl_line_is_a_row_of_the_json_document_and_matches_its_schema(repo
     assert [list(validator.iter_errors(json.loads(line))) for line in lines] == [[]] * len(lines)
     assert [json.loads(line) for line in lines] == sample_json(report)["rows"]
     assert all(line.isascii() and line.startswith("{") for line in lines)
+
+
+def test_rows_of_chosen_columns_hold_those_keys_alone_and_other_rows_hold_every_key(known):
+    chosen = json_of("totals", "--logs", known, "--date", "2026-11-15", "--json", "--columns", "calls,integration")
+    assert chosen["meta"]["columns_chosen"] is True
+    assert chosen["rows"][0] == {"calls": 10_001, "integration": "Datto RMM"}
+    whole = json_of("totals", "--logs", known, "--date", "2026-11-15", "--json")
+    del whole["rows"][0]["peak_hour"]
+    error = next(Draft202012Validator(schema("totals")).iter_errors(whole))
+    assert error.message == "'peak_hour' is a required property"
+
+
+def test_top_folds_the_rest_into_other_whose_rows_are_never_over_or_near(known):
+    document = json_of("summary", "--logs", known, "--date", "2026-11-15", "--json", "--top", "1")
+    other = "Other (6 integrations)"
+    assert document["meta"]["folded"] == [label for label in COLUMN_ORDER if label != "Datto RMM"]
+    assert [(r["integration"], r["kind"], r["calls"], r["over"], r["near"]) for r in document["rows"][18:20]] == [
+        ("Datto RMM", "vendor", 0, False, False), (other, "other", 7_500, False, False)]  # IT Glue at 09:00
+    assert {r["integration"] for r in document["rows"]} == {"Datto RMM", other}
 
 
 # summary: one row per cell, sums apart -----------------------------------------
