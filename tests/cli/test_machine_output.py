@@ -9,6 +9,9 @@ import functools
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from clirun import ROOT, SAMPLES, parsed_csv, run
@@ -320,6 +323,17 @@ def test_excel_summary_adds_hour_local_and_a_vendor_of_that_name_keeps_its_own_c
     assert list(rows[10].items()) == [("Hour", "2026-11-15T10:00:00+00:00"), ("Hour (local)", "2026-11-15 10:00"),
                                       ("'=HYPERLINK(\"x\")", "1"), ("Hour (local) (vendor)", "1"),
                                       ("Total calls", "2")]
+
+
+def test_excel_to_stdout_is_utf8_whatever_the_streams_encoding(logdir):
+    # A redirected stdout on Windows is in the ANSI code page: cp1252 has no BOM.
+    write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="Café ☕")])
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "APIHOURLY_TZ": "UTC"}
+    done = subprocess.run([sys.executable, "-m", "apihourly", "totals", "-l", str(logdir), "--excel"],
+                          capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("\ufeffIntegration,".encode())
+    assert "\nCafé ☕,vendor,1,".encode() in done.stdout
 
 
 def test_excel_and_raw_are_a_usage_error(known):

@@ -253,8 +253,17 @@ def write(report: Report, fmt: str, stream: TextIO, raw: bool = False, part: str
           excel: bool = False) -> None:
     """The report on a stream (see pieces). JSON is ASCII with escapes
     already; CSV to a terminal shows its control characters as escapes
-    (see csv_pieces)."""
-    stream.writelines(pieces(report, fmt, raw, part, _is_terminal(stream), excel))
+    (see csv_pieces). Excel's CSV is UTF-8 bytes whatever the stream's
+    encoding: on Windows a redirected stdout is in the ANSI code page, which
+    has no BOM and would undo what --excel is for."""
+    texts = pieces(report, fmt, raw, part, _is_terminal(stream), excel)
+    binary = getattr(stream, "buffer", None) if excel else None
+    if binary is None:
+        stream.writelines(texts)
+        return
+    stream.flush()
+    binary.writelines(text.encode("utf-8") for text in texts)
+    binary.flush()
 
 
 def _is_terminal(stream: TextIO) -> bool:
