@@ -167,9 +167,10 @@ UntilOpt = Annotated[Optional[str], typer.Option(
     "--until", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates, help="Last date to list.")]
 HourOpt = Annotated[str, typer.Option(
     "--hour", metavar="HOUR", help="0-23, 2PM, 14:00, or an ISO hour start from summary --csv.")]
-VendorOpt = Annotated[str, typer.Option(
-    "--vendor", metavar="LABEL", autocompletion=_complete_labels,
-    help="Integration label as in the summary columns, or Unknown.")]
+VendorOpt = Annotated[Optional[str], typer.Option(
+    "--vendor", show_default=False, metavar="LABEL", autocompletion=_complete_labels,
+    help="Integration label as in the summary columns, or Unknown. Default: every call of the hour, "
+    "as for 'Total calls'.")]
 DebugOpt = Annotated[bool, typer.Option(
     "--debug", envvar="APIHOURLY_DEBUG", help="Show tracebacks.")]
 ColorOpt = Annotated[Color, typer.Option(
@@ -585,10 +586,7 @@ def _date_range(since: str | None, until: str | None):
 def activity(
     ctx: typer.Context,
     hour: HourOpt,
-    vendor: Annotated[Optional[str], typer.Option(
-        "--vendor", show_default=False, metavar="LABEL", autocompletion=_complete_labels,
-        help="Integration label as in the summary columns, or Unknown. Default: every call of the hour, "
-        "as for 'Total calls'.")] = None,
+    vendor: VendorOpt = None,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-import re
 from dataclasses import dataclass
 
 TEXT = "text"        # untrusted text from the logs, or words of the report
