@@ -14,7 +14,6 @@ from hypothesis import settings
 settings.register_profile("hermetic", database=None)
 settings.load_profile("hermetic")
 
-
 _HYPOTHESIS_HOME: list[str] = []
 
 
@@ -33,7 +32,6 @@ def pytest_unconfigure(config):
 
     for folder in _HYPOTHESIS_HOME:
         shutil.rmtree(folder, ignore_errors=True)
-
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from rich.text import Text
 from ..count.rolling import TIERS
 from ..reports.model import Report
 from ..reports.table import COUNT, DATE, FLAG, HOUR, INSTANT, MINUTE, SHARE, TEXT, Column, Table, is_missing
-from ..schema import APPROACHING_SHARE
+from ..schema import near_limit, over_limit
 from ..timeaxis import HourSlot, repeated_wall_hours, to_ns
 from ..words import plural, visible
 
@@ -102,17 +102,10 @@ def glyphs_for(encoding: str | None) -> Glyphs:
 
 
 def hourly_level(calls: int, threshold: int, over: str = OVER) -> str:
-    """Over the threshold, or near it: from 75%, where Autotask slows calls."""
-    if calls > threshold:
+    """Over the threshold, or near it (schema.near_limit: from 75%)."""
+    if over_limit(calls, threshold):
         return over
-    if calls and calls >= APPROACHING_SHARE * threshold:
-        return NEAR
-    return ""
-
-
-def cell_style(calls: int, threshold: int) -> str:
-    """Red over the threshold, yellow from 75% of it."""
-    return LEVELS[level][0] if (level := hourly_level(calls, threshold)) else ""
+    return NEAR if near_limit(calls, threshold) else ""
 
 
 def tier_style(calls: int, floors: list[int]) -> str:

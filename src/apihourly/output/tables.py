@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..reports.model import Report
 from ..reports.table import FLAG, TEXT, Column, Table, is_missing
-from .cells import UNICODE, Cells, Glyphs, aligned, caption, limited, plural, safe_text, shown_note, stacked, visible
+from .cells import UNICODE, Cells, Glyphs, aligned, caption, limited, plural, shown_note, stacked, visible
 from .fit import OVERHEAD, Part, column_groups, longest_word, wrapped
 
 
