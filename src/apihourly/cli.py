@@ -313,7 +313,7 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
 
         _fail("; ".join(read_warnings(report.stats)),
               "--strict refuses logs with values it cannot read; fix them or drop --strict")
-    _emit(report, out, tuple(log.path for log in query.logs.files))
+    _emit(report, out, query.logs.paths)
     if checks.fail_on_breach and report.breaches:
         from .reports.limits import breach_lines
 

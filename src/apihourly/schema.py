@@ -4,6 +4,7 @@ and the rule that puts every call in exactly one integration category."""
 from __future__ import annotations
 
 import re
+import dataclasses
 from dataclasses import dataclass
 
 TIMESTAMP = "execution_start"
@@ -62,13 +63,32 @@ INTEGRATION_NAME = "Integration Name"
 
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
-KIND_ORDER = {VENDOR: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
+# A column of an hourly counts file: a vendor or a custom integration, the
+# file does not say which. It sorts among the vendors, after them, in the
+# file's own column order (Category.rank).
+INTEGRATION_KIND = "integration"
+KIND_ORDER = {VENDOR: 0, INTEGRATION_KIND: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
 # A column of local times without their offset, written beside the ISO one
 # for Excel ('Hour' and 'Hour (local)'), which cannot read offsets.
 LOCAL_SUFFIX = " (local)"
 # The summary's own columns (and their Excel companion) and the totals'
 # footer row: an integration can never be labelled like one.
 RESERVED_LABELS = ("Hour", "Hour" + LOCAL_SUFFIX, "Total calls", "Grand total")
+
+# Hourly counts files (Autotask's Summary export, apihourly's own summary
+# CSV) are known by an Hour column and no execution_start; their Date and
+# Total calls columns are not integrations, nor is the Excel companion.
+HOUR_COLUMN, TOTAL_COLUMN, DATE_COLUMN = "Hour", "Total calls", "Date"
+COUNTS_OWN_COLUMNS = (HOUR_COLUMN, HOUR_COLUMN + LOCAL_SUFFIX, TOTAL_COLUMN, DATE_COLUMN)
+# Counter samples: polls of Autotask's own request counter, REST
+# ThresholdInformation (camelCase) or SOAP getThresholdAndUsageInfo (the
+# same names capitalised), known by the current count's field.
+COUNTER_ALIASES: dict[str, tuple[str, ...]] = {
+    "current_count": ("currentTimeframeRequestCount", "Current Timeframe Request Count"),
+    "threshold": ("externalRequestThreshold", "External Request Threshold"),
+    "timeframe": ("requestThresholdTimeframe", "Request Threshold Timeframe"),
+}
+CALLS, COUNTS, COUNTER = "calls", "counts", "counter"  # what an input file holds
 
 
 def normalise_header(name: str) -> str:
@@ -121,16 +141,30 @@ def match_columns(names: list[str]) -> tuple[dict[str, str], list[tuple[str, lis
     return mapping, clashes
 
 
+def input_kind(names: list[str]) -> str:
+    """What a file with these columns holds: calls (one per row), hourly
+    counts, or samples of Autotask's request counter."""
+    normalised = {normalise_header(name) for name in names}
+    if normalise_header(COUNTER_ALIASES["current_count"][0]) in normalised:
+        return COUNTER
+    if normalise_header(HOUR_COLUMN) in normalised and TIMESTAMP not in match_columns(names)[0]:
+        return COUNTS
+    return CALLS
+
+
 @dataclass(frozen=True, order=True)
 class Category:
-    """One summary column: a vendor, a custom integration, or Unknown."""
+    """One summary column: a vendor, a custom integration, Unknown, or an
+    integration of an hourly counts file. `rank` (the file's column order)
+    orders the latter and plays no part in equality."""
 
     kind: str
     name: str
+    rank: int = dataclasses.field(default=0, compare=False)
 
     @property
-    def sort_key(self) -> tuple[int, str, str]:
-        return (KIND_ORDER[self.kind], self.name.casefold(), self.name)
+    def sort_key(self) -> tuple[int, int, str, str]:
+        return (KIND_ORDER[self.kind], self.rank, self.name.casefold(), self.name)
 
 
 def clean(value: object) -> str:
@@ -158,15 +192,28 @@ def column_labels(categories: set[Category]) -> dict[Category, str]:
     'Unknown') is told apart with a ' (custom)' suffix, and a vendor called
     'Unknown' with ' (vendor)', so no two categories ever share a column;
     nor does one share a name with the summary's own columns (Hour, Total
-    calls) or the totals' Grand total row.
+    calls) or the totals' Grand total row. An integration of an hourly
+    counts file is the column of the same label when the call logs have one
+    (its counts were written from that label), else one of its own.
     """
     taken = {name.casefold() for name in (UNKNOWN, *RESERVED_LABELS)}
     labels: dict[Category, str] = {}
-    for cat in sorted(categories, key=lambda c: c.sort_key):
-        label = cat.name
-        suffix = {VENDOR: " (vendor)", CUSTOM: " (custom)", UNKNOWN_KIND: ""}[cat.kind]
-        while cat.kind != UNKNOWN_KIND and label.casefold() in taken:
-            label += suffix
-        taken.add(label.casefold())
-        labels[cat] = label
+    given = {cat for cat in categories if cat.kind == INTEGRATION_KIND}
+    for cat in sorted(categories - given, key=lambda c: c.sort_key):
+        labels[cat] = _distinct(cat, taken)
+    by_label = {label: label for label in labels.values()}
+    for cat in sorted(given, key=lambda c: c.sort_key):
+        labels[cat] = by_label.get(cat.name) or _distinct(cat, taken)
     return labels
+
+
+_SUFFIXES = {VENDOR: " (vendor)", CUSTOM: " (custom)", INTEGRATION_KIND: " (integration)", UNKNOWN_KIND: ""}
+
+
+def _distinct(cat: Category, taken: set[str]) -> str:
+    """The category's name, suffixed until no label taken so far has it."""
+    label = cat.name
+    while cat.kind != UNKNOWN_KIND and label.casefold() in taken:
+        label += _SUFFIXES[cat.kind]
+    taken.add(label.casefold())
+    return label

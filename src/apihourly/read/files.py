@@ -22,12 +22,15 @@ _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
 
 @dataclass
 class LogFile:
-    """One log file: where it is, its format and which column is which field."""
+    """One log file: where it is, its format, what it holds (schema.CALLS,
+    COUNTS or COUNTER) and, for calls, which column is which field."""
 
     path: Path
     format: object  # the module that reads it (formats.Format.reader)
-    columns: dict[str, str]  # canonical field -> column name in the file
+    columns: dict[str, str]  # canonical field -> column name in the file (calls)
     timestamp_type: object = None  # the Arrow type of the timestamp column, when the file declares one
+    kind: str = schema.CALLS
+    names: tuple[str, ...] = ()  # every column, as the header names them
 
 
 def open_log(path: Path) -> LogFile:
@@ -52,8 +55,11 @@ def open_log(path: Path) -> LogFile:
                                    "(Excel: CSV UTF-8) and try again") from None
     except (pa.ArrowInvalid, OSError, EOFError) as exc:
         raise LogFormatError(path, read_problem(fmt, exc, refused)) from None
+    kind = schema.input_kind(names)
+    if kind != schema.CALLS:
+        return LogFile(path, fmt, {}, kind=kind, names=tuple(names))
     columns = match_header(path, names)
-    return LogFile(path, fmt, columns, types.get(columns[schema.TIMESTAMP]))
+    return LogFile(path, fmt, columns, types.get(columns[schema.TIMESTAMP]), names=tuple(names))
 
 
 def match_header(path: Path, names: list[str]) -> dict[str, str]:

@@ -49,16 +49,27 @@ class LogSet:
     folder of daily exports instead of several.
     """
 
-    files: list[LogFile]
+    files: list[LogFile]  # call logs
     source: str = ""
     rules: TimeRules = TimeRules()
     extents: dict[Path, Extent] = field(default_factory=dict, repr=False)
     notes: list[tuple[Path, str]] = field(default_factory=list)  # what finding the files left out, and why
+    counts_files: list[LogFile] = field(default_factory=list)  # hourly counts (schema.COUNTS)
+    counter_files: list[LogFile] = field(default_factory=list)  # Autotask counter samples (schema.COUNTER)
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules()) -> "LogSet":
         found = discover(specs)
-        return cls([open_log(p) for p in found.paths], ", ".join(specs), rules, notes=found.notes)
+        opened = [open_log(p) for p in found.paths]
+        kinds = {kind: [log for log in opened if log.kind == kind]
+                 for kind in (schema.CALLS, schema.COUNTS, schema.COUNTER)}
+        return cls(kinds[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
+                   counts_files=kinds[schema.COUNTS], counter_files=kinds[schema.COUNTER])
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every input file, whatever it holds."""
+        return tuple(log.path for log in (*self.files, *self.counts_files, *self.counter_files))
 
     def scan(self, fields: Iterable[str], window: tuple[int, int] | None = None,
              stats: ScanStats | None = None) -> Iterator:
