@@ -64,8 +64,7 @@ INTEGRATION_NAME = "Integration Name"
 UNKNOWN = "Unknown"
 VENDOR, CUSTOM, UNKNOWN_KIND = "vendor", "custom", "unknown"
 # A column of an hourly counts file: a vendor or a custom integration, the
-# file does not say which. It sorts among the vendors, after them, in the
-# file's own column order (Category.rank).
+# file does not say which.
 INTEGRATION_KIND = "integration"
 KIND_ORDER = {VENDOR: 0, INTEGRATION_KIND: 0, CUSTOM: 1, UNKNOWN_KIND: 2}
 # A column of local times without their offset, written beside the ISO one
@@ -155,8 +154,10 @@ def input_kind(names: list[str]) -> str:
 @dataclass(frozen=True, order=True)
 class Category:
     """One summary column: a vendor, a custom integration, Unknown, or an
-    integration of an hourly counts file. `rank` (the file's column order)
-    orders the latter and plays no part in equality."""
+    integration of an hourly counts file. `rank`, a column's place in an
+    hourly counts file, keeps the file's order after the vendors (whatever
+    the kind, so a file read back has its columns as written) and plays no
+    part in equality."""
 
     kind: str
     name: str
@@ -164,7 +165,7 @@ class Category:
 
     @property
     def sort_key(self) -> tuple[int, int, str, str]:
-        return (KIND_ORDER[self.kind], self.rank, self.name.casefold(), self.name)
+        return (KIND_ORDER[self.kind] if not self.rank else 0, self.rank, self.name.casefold(), self.name)
 
 
 def clean(value: object) -> str:
@@ -183,6 +184,13 @@ def category_of(vendor: object, integration: object, tracking_id: object) -> Cat
     if integration or tracking_id:
         return Category(CUSTOM, integration or tracking_id)
     return Category(UNKNOWN_KIND, UNKNOWN)
+
+
+def category_of_key(key: tuple) -> Category:
+    """The category of a count's key (after its hour): a (vendor,
+    integration, tracking id) of calls, or the Category an hourly counts
+    file gave."""
+    return key[0] if isinstance(key[0], Category) else category_of(*key)
 
 
 def column_labels(categories: set[Category]) -> dict[Category, str]:

@@ -1,6 +1,7 @@
 """How apihourly words things for people, the one copy every stage uses:
-counts with their nouns, and untrusted text with its invisible and control
-characters made visible."""
+counts with their nouns, untrusted text with its invisible and control
+characters made visible, and text a spreadsheet would run made inert (and
+read back as it was)."""
 
 import re
 
@@ -30,3 +31,26 @@ def _escape(match: re.Match) -> str:
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice
+# and Google Sheets (OWASP "CSV Injection"); a leading quote makes it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula, made inert with a leading
+    quote; a plain number such as -5 is left alone. Text that would read
+    back as neutralised ("'=x" itself) gets a quote too, so that
+    `restored` gives back exactly what was written."""
+    return "'" + text if _would_run(text.lstrip("'")) else text
+
+
+def restored(text: str) -> str:
+    """What `neutralise` was given: one leading quote taken off text it added one to."""
+    return text[1:] if text.startswith("'") and _would_run(text.lstrip("'")) else text
+
+
+def _would_run(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(text)

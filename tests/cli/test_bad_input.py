@@ -251,7 +251,7 @@ def test_csv_piped_into_head_ends_quietly(logdir):
     ("\0x", "'\0x"), ("-5", "-5"), ("+3.25", "+3.25"), ("-5+cmd", "'-5+cmd"), ("a=b", "a=b"), ("", ""),
 ])
 def test_neutralise(text, expected):
-    from apihourly.output.export import neutralise
+    from apihourly.words import neutralise
 
     assert neutralise(text) == expected
 

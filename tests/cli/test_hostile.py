@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from apihourly import reports
 from apihourly.cli import app
 from apihourly.errors import LogFormatError
-from apihourly.output.export import neutralise
+from apihourly.words import neutralise
 from apihourly.read.scan import LogSet
 from apihourly.reports import Query
 from apihourly.schema import RESERVED_LABELS, UNKNOWN

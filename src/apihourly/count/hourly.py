@@ -21,9 +21,10 @@ _BINCOUNT_LIMIT = 1 << 22  # above this many possible keys, sort instead of coun
 @dataclass
 class HourlyCounts:
     """Calls per (UTC start of local hour, vendor, integration, tracking id),
-    with missing text as ''; `stats` says what was read to build them."""
+    with missing text as '', and per (UTC start of local hour, Category) for
+    calls given by hourly counts files; `stats` says what was read."""
 
-    counts: dict[tuple[int, str, str, str], int]
+    counts: dict[tuple, int]
     stats: ScanStats = field(default_factory=ScanStats)
 
 
@@ -37,7 +38,7 @@ def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = No
     `progress(calls_read, finished=True)` at the end.
     """
     stats = ScanStats()
-    counts: dict[tuple[int, str, str, str], int] = {}
+    counts: dict[tuple, int] = {}
     hours = HourStarts(tz)
     try:
         # closing(): the reading thread is joined here, whatever happens in the
@@ -49,6 +50,8 @@ def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = No
                         counts[key] = counts.get(key, 0) + calls
                 if progress:
                     progress(stats.rows)
+        for key, calls in logs.counted(window, stats):
+            counts[key] = counts.get(key, 0) + calls
     finally:
         if progress:
             progress(stats.rows, finished=True)

@@ -336,6 +336,9 @@ def caption(report: Report, extra: str = "") -> str:
     if stats.skipped_rows:
         parts[0] = (f"{plural(stats.files, 'file')}, {plural(stats.read, 'row')} read = "
                     f"{stats.rows:,} counted + {stats.skipped_rows:,} skipped")
+    if stats.given:
+        given = f"{plural(stats.given, 'call')} from hourly counts"
+        parts[0] = f"{plural(stats.files, 'file')}, {given}" if not stats.read else f"{parts[0]}, {given}"
     if report.day:
         parts.append(report.day.isoformat())
     parts += [report.tz.key, f"limit {report.threshold:,} calls/hour per integration"]
@@ -379,4 +382,5 @@ def messages(report: Report) -> list[tuple[str, str]]:
         notes += [("note", f"{name}: {notice}") for notice in stats.notices.get(name, [])]
         notes += [("note", f"{name}: {plural(count, noun)} {what}")
                   for (noun, what), count in stats.tallies.get(name, {}).items()]
-    return notes + [("warning", warning) for warning in read_warnings(stats)]
+    warned = [("warning", f"{name}: {text}") for name, texts in stats.warned.items() for text in texts]
+    return notes + warned + [("warning", warning) for warning in read_warnings(stats)]

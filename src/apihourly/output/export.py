@@ -18,23 +18,7 @@ from typing import TextIO
 from .. import schema
 from ..reports.model import Report
 from ..reports.table import HOUR, INSTANT, MINUTE, TIMES, Table, is_missing
-from ..words import visible
-
-# A cell starting with one of these is run as a formula by Excel, LibreOffice
-# and Google Sheets (OWASP "CSV Injection"); a leading quote makes it text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert with a leading
-    quote; a plain number such as -5 is left alone."""
-    if text.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
+from ..words import neutralise, visible
 
 def csv_cell(value: object, raw: bool = False) -> object:
     """A value as written to CSV: numbers as numbers, booleans as true/false,
@@ -165,6 +149,8 @@ def json_meta(report: Report, part: str | None = None) -> dict:
     stats = report.stats
     meta = {"report": report.kind, **report.covers, "tz": report.tz.key, "threshold": report.threshold,
             "files": stats.files, "calls_read": stats.rows, "rows_skipped": stats.skipped_rows, **report.meta}
+    if stats.given:
+        meta["calls_from_counts"] = stats.given
     if report.parts:
         meta["part"] = part or next(iter(report.parts))
     return meta

@@ -119,6 +119,23 @@ def batches(log, columns: dict[str, str], window, cursor, stats):
     return _records(log.path, dialect, options), columns
 
 
+def read_all(path, names: list[str]):
+    """The whole file, every column as bytes: for hourly counts files, which
+    hold a row per hour. A row with the wrong number of fields is an error,
+    for a count in the wrong column would be counted for another integration."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    dialect = dialect_of(path)
+    options = {
+        "parse_options": _parse_options(dialect, lambda row: "error"),
+        "convert_options": pcsv.ConvertOptions(column_types={name: pa.binary() for name in names},
+                                               strings_can_be_null=True, null_values=[""]),
+    }
+    reader, _ = _opened(path, dialect, BLOCK_BYTES, **options)
+    return reader.read_all(), dialect
+
+
 def _records(path, dialect: Dialect, options: dict):
     """The file's record batches. When pyarrow stops at a record longer than
     its block, the file is read again with bigger blocks and the records

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import schema
-from ..errors import LogFormatError
+from ..errors import ApihourlyError, LogFormatError
 from ..timeaxis import ACCEPTED_RANGE, ACCEPTED_RANGE_TEXT, EARLIEST_NS
 from ..words import plural
 from .canonical import Cursor, TimeRules, canonical
@@ -56,6 +56,8 @@ class LogSet:
     notes: list[tuple[Path, str]] = field(default_factory=list)  # what finding the files left out, and why
     counts_files: list[LogFile] = field(default_factory=list)  # hourly counts (schema.COUNTS)
     counter_files: list[LogFile] = field(default_factory=list)  # Autotask counter samples (schema.COUNTER)
+    _counted: list | None = field(default=None, repr=False)  # the counts files read (counts.CountedFile)
+    _spans: tuple | None = field(default=None, repr=False)  # their UTC spans, for _check_not_counted
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules()) -> "LogSet":
@@ -88,12 +90,54 @@ class LogSet:
                 continue
             yield from self._scan_file(log, fields, window, stats)
 
+    def hourly_counts(self) -> list:
+        """The hourly counts files, read once (in the report's zone, which
+        places hours given by their labels). Two of them for one date are
+        an error: counting a date twice would invent a breach."""
+        if self._counted is None:
+            from zoneinfo import ZoneInfo
+
+            from .counts import read_counts
+
+            tz = self.rules.display_tz or ZoneInfo("UTC")
+            counted = [read_counts(log.path, log.names, tz) for log in self.counts_files]
+            _check_one_file_per_date(counted)
+            self._counted = counted
+        return self._counted
+
+    def counted(self, window: tuple[int, int] | None, stats: ScanStats) -> Iterator:
+        """((UTC hour start, category), calls) from the hourly counts files
+        for the hours inside `window`; `stats` learns what they gave."""
+        from .counts import note_warnings
+
+        for counted in self.hourly_counts():
+            cells = list(counted.inside(window))
+            if cells or window is None:
+                stats.files += 1
+                stats.given += sum(calls for _, calls in cells)
+                note_warnings(counted, stats)
+            yield from cells
+
+    def counts_only(self, window: tuple[int, int]) -> Path | None:
+        """The hourly counts file that covers part of `window`, if any: such
+        a period has counts and no calls (both would be an error)."""
+        return next((counted.path for counted in self.hourly_counts()
+                     if any(lo < window[1] and window[0] < hi for lo, hi in counted.covers.values())), None)
+
+    def counted_dates(self, tz) -> dict:
+        """Local date -> the hourly counts file covering it, for dates with calls."""
+        from ..timeaxis import local_date
+
+        return {local_date(hour, tz): counted.path for counted in self.hourly_counts()
+                for (hour, _), calls in counted.counts.items() if calls}
+
     def latest_ns(self, before: int | None = None) -> int | None:
         """The latest call (UTC ns), before `before` when given: from what a
         format knows without reading rows (Parquet statistics) when that is
         a time a call can have, else by reading the file's timestamps."""
         end = min(before, ACCEPTED_RANGE[1]) if before is not None else ACCEPTED_RANGE[1]
-        latest = None
+        hours = [hour for counted in self.hourly_counts() for (hour, _) in counted.counts if hour < end]
+        latest = max(hours) if hours else None
         for log in self.files:
             top = log.format.latest_ns(log)
             if top is None or top >= end:  # no statistics, or a placeholder such as 9999-12-31
@@ -120,6 +164,7 @@ class LogSet:
                     seen += batch.num_rows
                     table = canonical(batch, names, fields, window, stats, cursor, not fmt.STATISTICS, self.rules)
                     if table.num_rows:
+                        self._check_not_counted(log, table)
                         yield table
         except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:
             raise LogFormatError(log.path, read_problem(fmt, exc, refused)) from None
@@ -129,6 +174,42 @@ class LogSet:
             raise LogFormatError(log.path, _nothing_readable(cursor))
         if not fmt.STATISTICS:
             self.extents[log.path] = Extent(window, cursor.span, stats.skips_of(log.path))
+
+
+    def _check_not_counted(self, log: LogFile, table) -> None:
+        """Calls on a date an hourly counts file holds are an error naming
+        both files: counting that date twice would invent a breach."""
+        if not self.counts_files:
+            return
+        import numpy as np
+
+        from ..arrays import int_values
+        from ..timeaxis import local_date
+
+        if self._spans is None:
+            spans = sorted((lo, hi, one.path) for one in self.hourly_counts() for lo, hi in one.covers.values())
+            self._spans = (np.asarray([end for lo, hi, _ in spans for end in (lo, hi)], dtype=np.int64),
+                           [path for _, _, path in spans])
+        bounds, paths = self._spans
+        ts = int_values(table.column("ts"))
+        at = np.searchsorted(bounds, ts, side="right")
+        inside = at % 2 == 1
+        if inside.any():
+            first = int(np.argmax(inside))
+            tz = self.rules.display_tz
+            day = local_date(int(ts[first]), tz) if tz else "a date"
+            raise ApihourlyError(f"{day} is in both {paths[int(at[first]) // 2]} (hourly counts) and {log.path} "
+                                 "(calls); counting it twice would invent a breach: leave one of them out of --logs")
+
+
+def _check_one_file_per_date(counted: list) -> None:
+    holder: dict = {}
+    for one in counted:
+        for day in one.covers:
+            if day in holder:
+                raise ApihourlyError(f"{day} is in two hourly counts files, {holder[day]} and {one.path}; counting "
+                                     "it twice would invent a breach: leave one of them out of --logs")
+            holder[day] = one.path
 
 
 def _nothing_readable(cursor: Cursor) -> str:

@@ -35,6 +35,13 @@ class ScanStats:
     emptied: dict[str, dict[str, Skip]] = field(default_factory=dict)  # file -> field -> values left empty
     notices: dict[str, list[str]] = field(default_factory=dict)  # file -> things worth saying
     tallies: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # file -> (noun, what) -> count
+    given: int = 0  # calls taken from hourly counts files (inside the window), not read one by one
+    warned: dict[str, list[str]] = field(default_factory=dict)  # file -> problems worth a warning
+
+    @property
+    def calls(self) -> int:
+        """Every call counted: read one by one, or given as hourly counts."""
+        return self.rows + self.given
 
     @property
     def skipped_rows(self) -> int:
@@ -57,6 +64,12 @@ class ScanStats:
     def note(self, path: Path, text: str) -> None:
         """Something worth saying about a file, said once."""
         said = self.notices.setdefault(str(path), [])
+        if text not in said:
+            said.append(text)
+
+    def warn(self, path: Path, text: str) -> None:
+        """A problem with a file that does not stop the report, said once."""
+        said = self.warned.setdefault(str(path), [])
         if text not in said:
             said.append(text)
 

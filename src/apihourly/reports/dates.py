@@ -32,12 +32,25 @@ def days(query: Query, since: date | None = None, until: date | None = None,
     calls, integrations, hours over limit, and the peak rolling 60-minute count."""
     counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), progress=query.progress)
     rows = _per_date(counts.counts, query)
-    peaks = _rolling_peaks(query, [(date.fromisoformat(row[0]), row[1]) for row in rows])
-    table = Table.from_rows(COLUMNS, [row + [peak] for row, peak in zip(rows, peaks)])
+    counted = query.logs.counted_dates(query.tz)
+    dates = [date.fromisoformat(row[0]) for row in rows]
+    timed = [(day, row[1]) for day, row in zip(dates, rows) if day not in counted]
+    peaks = dict(zip([day for day, _ in timed], _rolling_peaks(query, timed)))
+    table = Table.from_rows(COLUMNS, [row + [peaks.get(day)] for day, row in zip(dates, rows)])
     report = Report("days", table, query.tz, query.threshold, counts.stats)
     report.covers = _covered(since, until, [row[0] for row in rows])
     report.meta = {"db_threshold": db_threshold}
+    report.notes += _counts_only_notes([day for day in dates if day in counted])
     return report
+
+
+def _counts_only_notes(only: list[date]) -> list[str]:
+    """Which dates have no Peak rolling hour, and why."""
+    if not only:
+        return []
+    named = ", ".join(d.isoformat() for d in only[:5]) + (f" and {len(only) - 5:,} more" if len(only) > 5 else "")
+    return [f"Peak rolling hour is empty for {named}: {'it has' if len(only) == 1 else 'they have'} "
+            "hourly counts only, and the rolling 60 minutes need each call's time"]
 
 
 def dates_with_calls(query: Query) -> list[date]:
@@ -53,7 +66,8 @@ def dates_with_calls(query: Query) -> list[date]:
     quarters: set[int] = set()
     for table in query.logs.scan([]):
         quarters.update(np.unique(int_values(table.column("ts")) // quarter).tolist())
-    return sorted({local_date(q * quarter, query.tz) for q in quarters})
+    counted = set(query.logs.counted_dates(query.tz))
+    return sorted({local_date(q * quarter, query.tz) for q in quarters} | counted)
 def _covered(since: date | None, until: date | None, dates: list[str]) -> dict:
     """The dates the report covers: as asked, else the first and last date
     with calls (None only when neither was asked and there are no calls)."""

@@ -11,7 +11,7 @@ from ..read.stats import ScanStats
 from ..timeaxis import HOUR_NS, HourSlot, local_iso
 from ..words import plural
 from .hourly import count_day
-from .model import Query, Report, day_notes
+from .model import Query, Report, day_notes, require_calls
 from .table import COUNT, FLAG, INSTANT, Column, Lazy, Table
 
 COLUMNS = (
@@ -36,6 +36,7 @@ def activity(query: Query, day: date, slot: HourSlot, category: str | None,
     (hourly threshold, thread limit). Labels are the day's, as in its
     summary: one with calls that day but none in this hour gives an empty
     table, one without calls that day is an error (NoSuchCell)."""
+    require_calls(query, day)
     grid = count_day(query, day)
     by_label = grid.hour(slot)
     if category is None or _same(category, EVERY):
@@ -65,7 +66,7 @@ def _empty_notes(query: Query, day: date, grid, who: str | None, slot: HourSlot,
     """How the date was chosen; for an hour without calls, that it has none."""
     if calls:
         return list(query.notes)
-    if not grid.counts.stats.rows:  # a date without calls: say so, and name the nearest dates with some
+    if not grid.counts.stats.calls:  # a date without calls: say so, and name the nearest dates with some
         return day_notes(query, day, 0)
     return [*query.notes, f"no calls{f' for {who}' if who else ''} at {slot.start.isoformat()}"]
 

@@ -30,7 +30,7 @@ from .. import schema
 from ..count.hourly import count_hourly
 from ..errors import ApihourlyError
 from ..timeaxis import local_date, local_hour_axis, range_window
-from .model import Query, Report, ordered_labels, triple_labels
+from .model import Query, Report, label_categories, ordered_labels, triple_labels
 from .table import COUNT, DATE, FLAG, HOUR, Column, Table
 
 COLUMNS = (
@@ -52,7 +52,7 @@ def heatmap_report(query: Query, since: date | None = None, until: date | None =
     every integration or only the one labelled `vendor`."""
     counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), progress=query.progress)
     labels_of = triple_labels(counts.counts)
-    order = ordered_labels({label: schema.category_of(*t) for t, label in labels_of.items()})
+    order = ordered_labels(label_categories(labels_of))
     focus = _focus(vendor, counts.counts, labels_of, order, _span(since, until)) if vendor is not None else None
     per_hour = _per_hour(counts.counts, labels_of, focus)
     rank = {label: i for i, label in enumerate(order)}

@@ -10,7 +10,7 @@ from datetime import date
 from .. import schema
 from ..count.hourly import HourlyCounts, count_hourly
 from ..timeaxis import HourSlot, day_window, local_hour_axis, repeated_wall_hours
-from .model import Query, Report, day_notes, ordered_labels, triple_labels
+from .model import Query, Report, day_notes, label_categories, ordered_labels, triple_labels
 from ..words import plural
 from .table import COUNT, FLAG, HOUR, Column, Table
 
@@ -36,7 +36,7 @@ class DayGrid:
     slots: tuple[HourSlot, ...]
     labels: list[str]
     categories: dict[str, schema.Category]  # label -> its category
-    labels_of: dict[tuple[str, str, str], str]  # (vendor, integration, tracking id) -> label
+    labels_of: dict[tuple, str]  # (vendor, integration, tracking id) or (Category,) -> label
     calls: list[list[int]]
 
     def hour(self, slot: HourSlot) -> dict[str, int]:
@@ -50,7 +50,7 @@ def count_day(query: Query, day: date) -> DayGrid:
     counts = count_hourly(query.logs, query.tz, day_window(day, query.tz), query.progress)
     slots = local_hour_axis(day, query.tz)
     labels_of = triple_labels(counts.counts)
-    categories = {label: schema.category_of(*t) for t, label in labels_of.items()}
+    categories = label_categories(labels_of)
     labels = ordered_labels(categories)
     row_of = {slot.start_ns: i for i, slot in enumerate(slots)}
     col_of = {label: j for j, label in enumerate(labels)}
@@ -63,7 +63,7 @@ def count_day(query: Query, day: date) -> DayGrid:
 def _report(kind: str, table: Table, query: Query, day: date, grid: DayGrid, **extra) -> Report:
     report = Report(kind, table, query.tz, query.threshold, grid.counts.stats, day, slots=grid.slots,
                     covers={"date": day.isoformat()}, **extra)
-    report.notes += day_notes(query, day, grid.counts.stats.rows)
+    report.notes += day_notes(query, day, grid.counts.stats.calls)
     return report
 
 
@@ -133,8 +133,10 @@ def tenant_notes(grid: DayGrid, db_threshold: int) -> list[str]:
     twice = repeated_wall_hours(grid.slots)
     hours = ", ".join(f"{slot.start:%H:%M}" + (f" ({slot.start:%z})" if slot.start.hour in twice else "")
                       + f" ({total:,} calls)" for slot, total in over)
+    more = ("hourly counts cannot tell when in the hour, nor who" if not grid.counts.stats.rows else
+            f"apihourly limits --date {grid.slots[0].start.date()} shows when and who")
     return [f"Total calls over the tenant's {db_threshold:,} per rolling 60 minutes at {hours}: every "
-            f"integration counts toward it; apihourly limits --date {grid.slots[0].start.date()} shows when and who"]
+            f"integration counts toward it; {more}"]
 
 
 def _long(grid: DayGrid, threshold: int) -> Table:

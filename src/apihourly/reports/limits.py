@@ -13,7 +13,7 @@ from ..count.calls import Calls, load_calls
 from ..count.threads import Threads, thread_usage
 from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, iso, local_iso
 from ..words import plural
-from .model import Query, Report, day_notes
+from .model import Query, Report, day_notes, require_calls, triple_labels
 from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
 
 INTEGRATION, ENTITY = Column("Integration"), Column("Entity")
@@ -171,14 +171,28 @@ def breach_lines(found: list[dict]) -> list[str]:
 
 
 def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings) -> list[dict]:
-    """What --fail-on-breach reports for a period: every limit exceeded."""
-    return breaches(analyse(query, window, settings, fit=True), query)
+    """What --fail-on-breach reports for a period: every limit exceeded,
+    hourly counts files' integrations over the hourly limit included."""
+    analysis = analyse(query, window, settings, fit=True)
+    analysis.hourly_over = sorted([*analysis.hourly_over, *_counted_over(query, window)])
+    return breaches(analysis, query)
+
+
+def _counted_over(query: Query, window: tuple[int, int] | None) -> list[tuple[int, str, int]]:
+    """(hour start, label, calls) over the hourly threshold in hourly counts files."""
+    from ..read.stats import ScanStats
+
+    cells = dict(query.logs.counted(window, ScanStats()))
+    labels = triple_labels(cells)
+    return [(hour, labels[(category,)], calls) for (hour, category), calls in cells.items()
+            if schema.over_limit(calls, query.threshold)]
 
 
 def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettings()) -> Report:
     """The tenant's rolling 60-minute usage and thread limits on one day:
     every table in `parts` (tiers is the default one), headline figures in
     `meta`, the limits exceeded in `breaches`."""
+    require_calls(query, day)
     analysis = analyse(query, day_window(day, query.tz), settings)
     tz, usage = query.tz, analysis.rolling
     parts = {"tiers": _tiers(analysis, tz), "peak": _peak(analysis), "minutes": _minutes(analysis, tz),

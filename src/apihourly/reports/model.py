@@ -139,12 +139,33 @@ def day_notes(query: Query, day: date, calls: int) -> list[str]:
     return [*query.notes, empty]
 
 
-def triple_labels(counts: dict) -> dict[tuple[str, str, str], str]:
-    """The column label of every (vendor, integration, tracking id) counted
-    (keys of HourlyCounts.counts: hour start, then the triple)."""
-    cats = {key[1:]: schema.category_of(*key[1:]) for key in counts}
+def require_calls(query: Query, day: date) -> None:
+    """Activity and limits need each call's time: a date given as hourly
+    counts has none, which is said rather than shown as a quiet day."""
+    from ..timeaxis import day_window
+
+    path = query.logs.counts_only(day_window(day, query.tz))
+    if path is not None:
+        raise ApihourlyError(f"{day.isoformat()} has hourly counts only (from {path}); "
+                             "activity and limits need call logs")
+
+
+def triple_labels(counts: dict) -> dict[tuple, str]:
+    """The column label of every (vendor, integration, tracking id) counted,
+    and of every (Category,) of hourly counts files (keys of
+    HourlyCounts.counts: hour start, then those)."""
+    cats = {key[1:]: schema.category_of_key(key[1:]) for key in counts}
     labels = schema.column_labels(set(cats.values()))
     return {triple: labels[cat] for triple, cat in cats.items()}
+
+
+def label_categories(labels_of: dict[tuple, str]) -> dict[str, schema.Category]:
+    """Label -> its category. A label shared by calls and hourly counts (an
+    integration the counts do not name the kind of) takes the kind the
+    calls tell."""
+    cats = sorted(((label, schema.category_of_key(key)) for key, label in labels_of.items()),
+                  key=lambda pair: pair[1].kind != schema.INTEGRATION_KIND)
+    return dict(cats)
 
 
 def ordered_labels(categories: dict[str, schema.Category]) -> list[str]:
