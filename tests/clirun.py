@@ -22,6 +22,10 @@ CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS
            "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
            "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
 CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_")
+# Golden files are written anew, not compared, when the suite is started with
+# APIHOURLY_REGOLD=1: read here, at import, before each test clears the
+# environment (conftest's known_environment).
+REGOLD = bool(os.environ.get("APIHOURLY_REGOLD"))
 
 
 def run(*args, env=None, width=100):

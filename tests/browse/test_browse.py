@@ -3,12 +3,12 @@
 import asyncio
 import csv
 import io
-import os
 import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
+import clirun
 from clirun import ROOT, SNAPSHOTS
 from make_logs import burst, call, utc, write_csv
 
@@ -396,7 +396,7 @@ def test_summary_screen_matches_the_snapshot(tmp_path):
         shots.append(app.export_screenshot(title="apihourly browse --tz UTC --date 2026-11-16"))
 
     drive(ROOT / "sample_logs", scenario, day=date(2026, 11, 16))
-    if os.environ.get("APIHOURLY_REGOLD"):
+    if clirun.REGOLD:
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(shots[0], encoding="utf-8")
     actual = tmp_path / SNAPSHOT.name

@@ -2,10 +2,10 @@
 environment, usage errors and help."""
 
 import json
-import os
 import re
 
 import pytest
+import clirun
 from clirun import GOLDEN, ROOT, SAMPLES, parsed_csv, run
 from fixtures import COLUMN_ORDER
 from make_logs import call, write_csv
@@ -28,7 +28,7 @@ def test_tables_match_golden_text_on_the_sample_logs(command):
     result = run(*command, "--logs", str(SAMPLES), width=150 if command[0] == "activity" else 100)
     assert result.exit_code == 0, result.stderr
     golden = GOLDEN / f"{command[0]}.txt"
-    if os.environ.get("APIHOURLY_REGOLD"):
+    if clirun.REGOLD:
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
     assert "\x1b" not in result.stdout

@@ -2,9 +2,9 @@
 parsed back and reconciled with one-day summaries, and its usage errors."""
 
 import json
-import os
 
 import pytest
+import clirun
 from clirun import GOLDEN, parsed_csv, run
 from clock_change import THRESHOLD, ZONE, build_clock_change_range
 from make_logs import call, write_csv
@@ -25,7 +25,7 @@ def test_heat_map_matches_golden_text_at_60_columns(logs, name, extra):
     result = heat(logs, "--since", "2026-03-08", "--until", "2026-11-04", *extra, width=60)
     assert result.exit_code == 0, result.stderr
     golden = GOLDEN / f"{name}.txt"
-    if os.environ.get("APIHOURLY_REGOLD"):
+    if clirun.REGOLD:
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
     assert max(len(line) for line in result.stdout.splitlines()) <= 60

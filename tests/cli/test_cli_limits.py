@@ -1,10 +1,10 @@
 """`apihourly limits`, `days --since/--until` and `--fail-on-breach` through the CLI."""
 
 import json
-import os
 from datetime import timedelta
 
 import pytest
+import clirun
 from clirun import GOLDEN, SAMPLES, parsed_csv, run
 from make_logs import burst, utc, write_csv
 
@@ -23,7 +23,7 @@ def test_limits_table_matches_golden_text_on_the_sample_logs():
     result = run("limits", "--logs", str(SAMPLES), "--date", "2026-11-16", "--limit", "5")
     assert result.exit_code == 0, result.stderr
     golden = GOLDEN / "limits.txt"
-    if os.environ.get("APIHOURLY_REGOLD"):
+    if clirun.REGOLD:
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
     assert "\x1b" not in result.stdout

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import clirun
 from clirun import GOLDEN, SAMPLES, parsed_csv, run
 from make_logs import burst, utc, write_csv
 
@@ -97,7 +98,7 @@ def test_sample_day_summary_matches_golden_text_at_each_width(width):
 
     text = _summary(SAMPLES, width)
     golden = GOLDEN / f"summary-{width}.txt"
-    if os.environ.get("APIHOURLY_REGOLD"):
+    if clirun.REGOLD:
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
 
