@@ -18,6 +18,10 @@ What is in them, so a new user knows what to look for:
   offset, durations written with thousands separators, and Autotask's
   Threshold Exceeded verdict (Thread Count) on a burst of Datto RMM calls at
   3 PM, four or more at once on Tickets.
+- 11-04 to 11-06 are not calls but counts: Autotask's Summary table as its
+  page exports it ("2026-11-05 API Activity by Hour.csv": 12-hour labels,
+  numbers with thousands separators, a Total calls column), one per day,
+  named with their dates; on 11-05 BrightGauge goes over the limit at 2 PM.
 IP addresses are from the documentation ranges of RFC 5737.
 """
 
@@ -183,6 +187,36 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             handle.write(json.dumps(proxy_line(row), separators=(",", ":")) + "\n")
 
 
+# Days exported as Autotask's Summary table, and the busy hours on them: (hour, source) -> calls
+SUMMARY_DAYS = {"2026-11-04": {}, "2026-11-05": {(13, "gauge"): 7_850, (14, "gauge"): 10_212}, "2026-11-06": {}}
+
+
+def hour_label(hour: int) -> str:
+    """12:00 AM ... 11:00 PM, as the Summary table labels its rows."""
+    return f"{hour % 12 or 12}:00 {'AM' if hour < 12 else 'PM'}"
+
+
+def summary_counts(rng: random.Random, busy: dict) -> dict[str, list[int]]:
+    """Calls per hour of each integration's column: the vendor, else the
+    custom integration's name (or tracking id), else Unknown; vendors first,
+    then custom integrations, then Unknown, as the page orders them."""
+    columns = {}
+    for name, (vendor, integration, tracking, *_, rate) in SOURCES.items():
+        label = vendor or integration or tracking or "Unknown"
+        kind = 0 if vendor else 1 if integration or tracking else 2
+        columns[(kind, label)] = [busy.get((h, name), int(rate(h) * rng.uniform(0.8, 1.2))) for h in range(24)]
+    return {label: counts for (_, label), counts in sorted(columns.items())}
+
+
+def write_summary_export(path: Path, counts: dict[str, list[int]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Hour", *counts, "Total calls"])
+        for hour in range(24):
+            cells = [column[hour] for column in counts.values()]
+            writer.writerow([hour_label(hour), *(f"{n:,}" for n in cells), f"{sum(cells):,}"])
+
+
 def main(out: Path) -> None:
     rng = random.Random(SEED)
     out.mkdir(parents=True, exist_ok=True)
@@ -204,6 +238,11 @@ def main(out: Path) -> None:
     export += thread_burst(rng, datetime(2026, 11, 9, 15, 0, 7, tzinfo=INSTANCE_TZ).astimezone(timezone.utc), 6)
     write_export(out / "API Activity Detail.csv", export)
     print(f"2026-11-08: {len(proxy):,} calls; 2026-11-09 (New York): {len(export):,} calls", file=sys.stderr)
+    rng = random.Random(SEED + 2)
+    for day, busy in SUMMARY_DAYS.items():
+        counts = summary_counts(rng, busy)
+        write_summary_export(out / f"{day} API Activity by Hour.csv", counts)
+        print(f"{day}: {sum(map(sum, counts.values())):,} calls as hourly counts", file=sys.stderr)
 
 
 if __name__ == "__main__":

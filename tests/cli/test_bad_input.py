@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from make_logs import FIELDS, burst, call, utc, write_csv, write_parquet
 from typer.testing import CliRunner
 
@@ -249,11 +251,20 @@ def test_csv_piped_into_head_ends_quietly(logdir):
 @pytest.mark.parametrize("text, expected", [
     ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-cmd", "'-cmd"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
     ("\0x", "'\0x"), ("-5", "-5"), ("+3.25", "+3.25"), ("-5+cmd", "'-5+cmd"), ("a=b", "a=b"), ("", ""),
+    ("'=x", "''=x"), ("'-5", "'-5"), ("'abc", "'abc"),
 ])
 def test_neutralise(text, expected):
     from apihourly.words import neutralise
 
     assert neutralise(text) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\r\x005.aZ"), max_size=8) | st.text(max_size=8))
+def test_neutralised_text_is_restored_exactly(text):
+    from apihourly.words import FORMULA_TRIGGERS, neutralise, restored
+
+    assert restored(neutralise(text)) == text
+    assert not neutralise(text).startswith(FORMULA_TRIGGERS) or neutralise(text) == text
 
 
 def test_malformed_row_that_is_not_utf8_is_a_clean_error(logdir):

@@ -37,3 +37,21 @@ def test_the_autotask_export_is_read_in_the_instances_zone_with_vendors_and_verd
     assert sum(r["Threshold Exceeded"] == "true" for r in calls) == 0
     in_hour = sum(datetime.strptime(r["Execution Start"], "%m/%d/%Y %I:%M:%S %p").hour == 15 for r in rows)
     assert f"{EXPORT}: {in_hour} local times read as America/New_York (--input-tz to change)" in result.stderr
+
+
+def test_days_lists_the_summary_exports_with_their_calls_and_no_peak_rolling_hour():
+    exports = sorted(SAMPLES.glob("* API Activity by Hour.csv"))
+    expected = {}
+    for path in exports:
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        total = sum(int(row["Total calls"].replace(",", "")) for row in rows)
+        cells = sum(int(v.replace(",", "")) for row in rows for k, v in row.items() if k not in ("Hour", "Total calls"))
+        assert total == cells  # the exports add up
+        expected[path.name[:10]] = total
+    assert sorted(expected) == ["2026-11-04", "2026-11-05", "2026-11-06"]
+    result = run("days", "--logs", str(SAMPLES), "--csv")
+    rows = {row["Date"]: row for row in parsed_csv(result.stdout)}
+    assert {day: int(rows[day]["Calls"]) for day in expected} == expected
+    assert all(rows[day]["Peak rolling hour"] == "" for day in expected)
+    assert rows["2026-11-05"]["Hours over limit"] == "1" and rows["2026-11-08"]["Peak rolling hour"] != ""
+    assert "note: Peak rolling hour is empty for 2026-11-04, 2026-11-05, 2026-11-06" in result.stderr
