@@ -198,3 +198,19 @@ def test_activity_and_limits_on_a_counts_only_date_say_what_counts_cannot_answer
     slot = reports.summary(query, date(2026, 11, 16)).slots[15]
     with pytest.raises(ApihourlyError, match="activity and limits need call logs"):
         reports.activity(query, date(2026, 11, 16), slot, "A")
+
+
+def test_hourly_counts_in_parquet_are_one_error_asking_for_csv(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"Hour": ["3:00 PM"], "A": [1]}), tmp_path / "2026-11-16.parquet")
+    with pytest.raises(LogFormatError, match="hourly counts, which are read from CSV only, not Parquet; save them"):
+        LogSet.open([str(tmp_path)])
+
+
+def test_rows_of_empty_cells_at_the_end_are_not_hours(tmp_path):
+    path = export(tmp_path / "2026-11-16.csv", ["Hour", "A", "Total calls"], [["3:00 PM", 4, 4]])
+    path.write_text(path.read_text() + ",,\n,,\n", encoding="utf-8")
+    summary = reports.summary(query_of(tmp_path), date(2026, 11, 16))
+    assert summary.stats.given == 4 and summary.stats.warned == {}

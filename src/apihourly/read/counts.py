@@ -152,6 +152,8 @@ def _rows(path: Path, hours: list, days: list | None, cells: list, first_line: i
     rows, footers = [], []
     for i, (text, row_cells) in enumerate(zip(hours, cells)):
         line, text = first_line + i, (text or "").strip()
+        if not text and not any(row_cells) and (days is None or not days[i]):
+            continue  # a row of empty cells, as spreadsheets leave at the end: nothing to count
         if text.casefold() in _FOOTERS:
             footers.append(_Row(line, text, None, None, None, list(row_cells)))
             continue

@@ -56,6 +56,9 @@ def open_log(path: Path) -> LogFile:
     except (pa.ArrowInvalid, OSError, EOFError) as exc:
         raise LogFormatError(path, read_problem(fmt, exc, refused)) from None
     kind = schema.input_kind(names)
+    if kind == schema.COUNTS and entry.name != "csv":
+        raise LogFormatError(path, f"an Hour column and no execution_start: hourly counts, which are read from CSV "
+                                   f"only, not {entry.label}; save them as CSV")
     if kind != schema.CALLS:
         return LogFile(path, fmt, {}, kind=kind, names=tuple(names))
     columns = match_header(path, names)
