@@ -87,6 +87,9 @@ COUNTER_ALIASES: dict[str, tuple[str, ...]] = {
     "threshold": ("externalRequestThreshold", "External Request Threshold"),
     "timeframe": ("requestThresholdTimeframe", "Request Threshold Timeframe"),
 }
+# A sample's time: any name of a call's execution_start, or one a poller writes.
+COUNTER_TIME_ALIASES = ("polled_at", "sampled_at", "sample_time", "poll_time", "checked_at")
+DEFAULT_TIMEFRAME_MINUTES = 60  # Autotask's rolling window, when a sample does not say
 CALLS, COUNTS, COUNTER = "calls", "counts", "counter"  # what an input file holds
 
 

@@ -89,8 +89,8 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
 
     n = batch.num_rows
     _refuse_nested(batch, columns, cursor)
-    raw = {f: _decoded(batch.column(c), stats, cursor) for f, c in columns.items()}
-    times, good = _usable_times(raw[schema.TIMESTAMP], cursor, rules, stats)
+    raw = {f: decoded_text(batch.column(c), stats, cursor) for f, c in columns.items()}
+    times, good = usable_times(raw[schema.TIMESTAMP], cursor, rules, stats)
     if window is not None:
         # Arrow scalars, not ints: converting a Python value makes pyarrow import pandas.
         lo, hi = int64_scalar(window[0]), int64_scalar(window[1])
@@ -124,24 +124,24 @@ def _refuse_nested(batch, columns: dict[str, str], cursor: Cursor) -> None:
             raise LogFormatError(cursor.path, f"column {c!r} holds {typ} where {f} should be one value per call")
 
 
-def _usable_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats):
+def usable_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats, name: str = schema.TIMESTAMP):
     """The batch's times placed in UTC, and which rows have a usable one:
     read, not skipped by the clocks, inside the accepted range. Every other
-    row is counted as skipped, with why."""
+    row is counted as skipped, with why (`name` says what the times are)."""
     import pyarrow.compute as pc
 
     from ..arrays import int64_scalar
     from ..timeaxis import ACCEPTED_RANGE, ACCEPTED_RANGE_TEXT
 
     times = _placed_times(raw, cursor, rules)
-    _skip_where(pc.invert(times.parsed), "unparseable execution_start", stats, cursor)
+    skip_where(pc.invert(times.parsed), f"unparseable {name}", stats, cursor)
     if times.skipped is not None:
-        _skip_where(times.skipped, f"local times that do not exist in {times.zone.key} (clocks skip them)",
-                    stats, cursor)
+        skip_where(times.skipped, f"local times that do not exist in {times.zone.key} (clocks skip them)",
+                   stats, cursor)
     lo, hi = (int64_scalar(edge) for edge in ACCEPTED_RANGE)
     inside = pc.and_(pc.greater_equal(times.ts, lo), pc.less(times.ts, hi))
     outside = pc.and_kleene(pc.is_valid(times.ts), pc.invert(inside))
-    _skip_where(outside, f"outside the accepted time range ({ACCEPTED_RANGE_TEXT})", stats, cursor)
+    skip_where(outside, f"outside the accepted time range ({ACCEPTED_RANGE_TEXT})", stats, cursor)
     good = pc.and_kleene(pc.is_valid(times.ts), inside)
     _remember_times(raw, good, cursor)
     return times, good
@@ -159,7 +159,7 @@ def _typed_fields(raw: dict, good, stats: ScanStats, cursor: Cursor) -> None:
     for f in schema.INT_FIELDS:
         if f in raw:
             raw[f], bad = whole_counts(raw[f], dot_groups=_day_first(cursor))
-            _note_emptied(pc.and_(good, bad), f, stats, cursor)
+            note_emptied(pc.and_(good, bad), f, stats, cursor)
     for f in schema.TEXT_FIELDS:
         if f in raw:
             raw[f] = _as_text(raw[f])
@@ -315,7 +315,7 @@ def _remember_times(raw, good, cursor: Cursor) -> None:
         cursor.first_time = present.slice(0, 1).cast(pa.string())[0].as_py()
 
 
-def _decoded(column, stats: ScanStats, cursor: Cursor):
+def decoded_text(column, stats: ScanStats, cursor: Cursor):
     from .text import decode_text
 
     text, legacy = decode_text(column)
@@ -325,14 +325,14 @@ def _decoded(column, stats: ScanStats, cursor: Cursor):
     return text
 
 
-def _skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor) -> None:
+def skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor) -> None:
     """Count the rows of `mask` as skipped, naming the first few."""
     count, positions = _where(mask, cursor)
     if count:
         stats.skip(cursor.path, reason, positions, count, cursor.unit)
 
 
-def _note_emptied(mask, field: str, stats: ScanStats, cursor: Cursor) -> None:
+def note_emptied(mask, field: str, stats: ScanStats, cursor: Cursor) -> None:
     """Count the values of `mask` as unreadable and left empty: their calls count."""
     count, positions = _where(mask, cursor)
     if count:

@@ -58,6 +58,8 @@ class LogSet:
     counter_files: list[LogFile] = field(default_factory=list)  # Autotask counter samples (schema.COUNTER)
     _counted: list | None = field(default=None, repr=False)  # the counts files read (counts.CountedFile)
     _spans: tuple | None = field(default=None, repr=False)  # their UTC spans, for _check_not_counted
+    # Each counter file's samples and what reading them said, read on first use.
+    counter_read: dict[Path, tuple[object, ScanStats]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules()) -> "LogSet":
@@ -130,6 +132,25 @@ class LogSet:
 
         return {local_date(hour, tz): counted.path for counted in self.hourly_counts()
                 for (hour, _), calls in counted.counts.items() if calls}
+
+    def counter_samples(self, window: tuple[int, int] | None = None, stats: ScanStats | None = None):
+        """Autotask's counter samples (read/counter.Samples) taken in
+        `window`, from every counter file, in time order; empty without
+        any. The files are read when first asked for, so reports that do
+        not use them never pay; what reading them skipped goes to `stats`
+        every time, as a call log's skipped rows do."""
+        from .counter import Samples, read_samples
+
+        parts = []
+        for log in self.counter_files:
+            if log.path not in self.counter_read:
+                said = ScanStats()
+                self.counter_read[log.path] = (read_samples(log, self.rules, said), said)
+            samples, said = self.counter_read[log.path]
+            parts.append(samples)
+            if stats is not None:
+                stats.add_messages(said)
+        return Samples.joined(parts).within(window)
 
     def latest_ns(self, before: int | None = None) -> int | None:
         """The latest call (UTC ns), before `before` when given: from what a

@@ -87,3 +87,21 @@ class ScanStats:
     def replay(self, path: Path, skips: dict[str, Skip]) -> None:
         for reason, s in skips.items():
             self.skip(path, reason, s.where, s.count, s.unit)
+
+    def add_messages(self, other: "ScanStats") -> None:
+        """What `other` skipped, left empty, noted and tallied, without its
+        files and rows: how a report tells of files read beside its calls."""
+        for path, skips in other.skipped.items():
+            self.replay(Path(path), skips)
+        for path, fields in other.emptied.items():
+            for name, s in fields.items():
+                self.empty(Path(path), name, s.where, s.count, s.unit)
+        for path, texts in other.notices.items():
+            for text in texts:
+                self.note(Path(path), text)
+        for path, texts in other.warned.items():
+            for text in texts:
+                self.warn(Path(path), text)
+        for path, counts in other.tallies.items():
+            for (noun, what), count in counts.items():
+                self.tally(Path(path), noun, what, count)
