@@ -97,6 +97,7 @@ class LimitsPart(str, Enum):
     minutes = "minutes"
     threads = "threads"
     intervals = "intervals"
+    counter = "counter"
 
 
 def _choices(kind: type[Enum]) -> str:
@@ -152,9 +153,13 @@ RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail (exit 1) when a row or a value cannot be read, instead of skipping it or leaving it empty.")]
+_DB_THRESHOLD_HELP = "Requests per rolling 60 minutes for the whole tenant (database) above which calls are rejected."
 DbThresholdOpt = Annotated[int, typer.Option(
+    "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1, metavar="N", help=_DB_THRESHOLD_HELP)]
+LimitsDbThresholdOpt = Annotated[int, typer.Option(
     "--db-threshold", envvar="APIHOURLY_DB_THRESHOLD", min=1, metavar="N",
-    help="Requests per rolling 60 minutes for the whole tenant (database) above which calls are rejected.")]
+    help=_DB_THRESHOLD_HELP + " Default: the externalRequestThreshold of the day's latest counter sample "
+    "that gives one, else 10000.")]
 MaxThreadsOpt = Annotated[int, typer.Option(
     "--max-threads", min=1, metavar="N", help="Calls in flight at once per integration and entity before throttling.")]
 FailOnBreachOpt = Annotated[bool, typer.Option(
@@ -681,13 +686,13 @@ def limits(
     ctx: typer.Context,
     logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None,
-    db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    db_threshold: LimitsDbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     part: Annotated[LimitsPart, typer.Option(
         "--part", case_sensitive=False, metavar=_choices(LimitsPart),
         help="Table written by --csv, --nl or a CSV --output; JSON holds them all.")] = LimitsPart.tiers,
     limit: Annotated[int, typer.Option(
-        "--limit", min=0, metavar="N", help="Rows shown in the thread tables; 0 shows all.")] = 20,
+        "--limit", min=0, metavar="N", help="Rows shown in the thread and counter tables; 0 shows all.")] = 20,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
     fail_on_breach: FailOnBreachOpt = False,
@@ -695,16 +700,19 @@ def limits(
     """The limits Autotask enforces, replayed from the logs: the tenant's
     rolling 60-minute request count (peak, latency tiers, a chart of the day),
     the integrations behind the peak, and calls in flight per integration and
-    entity against the thread limit.
+    entity against the thread limit. Samples of Autotask's own request counter
+    among the logs (currentTimeframeRequestCount) are set beside the replay.
 
     Example: apihourly limits --date 2026-11-16 --db-threshold 10000 --max-threads 3
     """
     from .reports.limits import LimitSettings, limits_report
 
     out = _output(csv, json, output, raw, time_format, limit, part.value, nl, excel)
+    # Not given: the counter samples' threshold, when there are some (reports/limits.py).
+    chosen = db_threshold if _source(ctx, "db_threshold") not in ("DEFAULT", None) else None
 
     def report(query):
-        return limits_report(query, _day(query, date), LimitSettings(db_threshold, max_threads))
+        return limits_report(query, _day(query, date), LimitSettings(chosen, max_threads))
 
     _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
 

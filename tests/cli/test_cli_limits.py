@@ -56,13 +56,14 @@ def test_limits_json_carries_every_table_meta_and_breaches(straddling):
     result = run("limits", "--logs", straddling, "--date", "2026-11-15", "--json", "--db-threshold", "10001")
     document = json.loads(result.stdout)
     assert document["meta"]["report"] == "limits" and document["breaches"] == []
-    assert set(document["tables"]) == {"tiers", "peak", "minutes", "threads", "intervals"}
+    assert set(document["tables"]) == {"tiers", "peak", "minutes", "threads", "intervals", "counter"}
+    assert document["tables"]["counter"] == []  # no counter samples given
     assert document["meta"] == {"report": "limits", "date": "2026-11-15", "tz": "UTC", "threshold": 10_000,
                                 "files": 1, "calls_read": 10_001, "rows_skipped": 0,
                                 "db_threshold": 10_001, "max_threads": 3, "calls": 10_001, "peak": 10_001,
                                 "peak_at": "2026-11-15T14:28:20.000+00:00",
                                 "peak_window_start": "2026-11-15T13:28:20.000+00:00", "calls_without_duration": 0,
-                                "part": "tiers"}
+                                "counter": None, "part": "tiers"}
     assert document["tables"]["peak"] == [{"integration": "V", "calls": 10_001, "share_pct": 100.0}]
     assert document["rows"] == document["tables"]["tiers"]
 

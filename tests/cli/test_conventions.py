@@ -67,7 +67,7 @@ def test_metavars_say_what_to_type():
                .splitlines() if line.startswith("  -")}
     assert {"-l, --logs PATH", "-d, --date YYYY-MM-DD", "--tz ZONE", "--input-tz ZONE",
             "--input-time-format FORMAT", "--db-threshold N", "--max-threads N", "--threshold N",
-            "--part [tiers|peak|minutes|threads|intervals]", "--limit N", "--time-format [24h|12h]",
+            "--part [tiers|peak|minutes|threads|intervals|counter]", "--limit N", "--time-format [24h|12h]",
             "-o, --output PATH", "--color [auto|always|never]"} <= options
     activity = run("activity", "--help", env={"COLUMNS": "200"}).stdout
     assert "--hour HOUR " in activity and "--vendor LABEL " in activity

@@ -1,17 +1,19 @@
 """The `limits` report and the limit checks other reports share: calls read
 as arrays (count/calls.py), checked against every limit (count/rolling.py,
-count/threads.py), and laid out as tables."""
+count/threads.py), set beside Autotask's own counter where samples of it
+were given (read/counter.py), and laid out as tables."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .. import schema
 from ..count import rolling
 from ..count.calls import Calls, load_calls
 from ..count.threads import Threads, thread_usage
-from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, day_window, iso, local_iso
+from ..read.stats import ScanStats
+from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, MINUTE_NS, day_window, iso, local_iso
 from ..words import plural
 from .model import Query, Report, day_notes, require_calls, triple_labels
 from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
@@ -26,12 +28,18 @@ THREADS_COLUMNS = (INTEGRATION, ENTITY, Column("Calls", COUNT), Column("Without 
                    Column("First over", INSTANT))
 INTERVALS_COLUMNS = (INTEGRATION, ENTITY, Column("Start", INSTANT), Column("End", INSTANT),
                      Column("Max in flight", COUNT, rule="over"))
-PARTS = ("tiers", "peak", "minutes", "threads", "intervals")
+COUNTER_COLUMNS = (Column("Time", INSTANT), Column("Autotask count", COUNT, rule="rolling"),
+                   Column("Replayed from logs", COUNT, rule="rolling"), Column("Gap", COUNT),
+                   Column("Threshold", COUNT, blank="not given"))
+PARTS = ("tiers", "peak", "minutes", "threads", "intervals", "counter")
 
 
 @dataclass(frozen=True)
 class LimitSettings:
-    db_threshold: int = schema.DEFAULT_DB_THRESHOLD
+    """The limits to check. A db_threshold of None (limits only) is the
+    counter samples' externalRequestThreshold, else the default."""
+
+    db_threshold: int | None = schema.DEFAULT_DB_THRESHOLD
     max_threads: int = schema.DEFAULT_MAX_THREADS
 
 
@@ -55,15 +63,15 @@ class Analysis:
 
 
 def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSettings,
-            fit: bool = False) -> Analysis:
-    """Read [lo - 60 min, hi) and check every limit over [lo, hi); the hour
+            fit: bool = False, before: int = HOUR_NS) -> Analysis:
+    """Read [lo - `before`, hi) and check every limit over [lo, hi); the hour
     before matters because windows that end in the period start there.
     With `fit` (a check, not a report) the period shrinks to the calls it
     holds and no minute series is built: calls ten years apart cost their
     calls, not ten years of minutes."""
     import numpy as np
 
-    calls = load_calls(query.logs, (window[0] - HOUR_NS, window[1]) if window else None)
+    calls = load_calls(query.logs, (window[0] - before, window[1]) if window else None)
     lo, hi = window or (EARLIEST_NS, LATEST_NS)
     if fit or window is None:
         lo, hi = _fit(lo, hi, calls.ts)
@@ -180,8 +188,6 @@ def check(query: Query, window: tuple[int, int] | None, settings: LimitSettings)
 
 def _counted_over(query: Query, window: tuple[int, int] | None) -> list[tuple[int, str, int]]:
     """(hour start, label, calls) over the hourly threshold in hourly counts files."""
-    from ..read.stats import ScanStats
-
     cells = dict(query.logs.counted(window, ScanStats()))
     labels = triple_labels(cells)
     return [(hour, labels[(category,)], calls) for (hour, category), calls in cells.items()
@@ -191,22 +197,117 @@ def _counted_over(query: Query, window: tuple[int, int] | None) -> list[tuple[in
 def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettings()) -> Report:
     """The tenant's rolling 60-minute usage and thread limits on one day:
     every table in `parts` (tiers is the default one), headline figures in
-    `meta`, the limits exceeded in `breaches`."""
+    `meta`, the limits exceeded in `breaches`. With counter samples, the
+    `counter` part and `meta["counter"]` set Autotask's own count beside
+    the replay (else the part is empty and `meta["counter"]` None)."""
     require_calls(query, day)
-    analysis = analyse(query, day_window(day, query.tz), settings)
+    window = day_window(day, query.tz)
+    said = ScanStats()
+    samples = query.logs.counter_samples(window, said)
+    settings, threshold_note = _settled(settings, samples, day)
+    analysis = analyse(query, window, settings, before=max(HOUR_NS, _longest_timeframe(samples)))
+    analysis.calls.stats.add_messages(said)
     tz, usage = query.tz, analysis.rolling
+    counter = CounterCheck.of(samples, analysis.calls.ts)
     parts = {"tiers": _tiers(analysis, tz), "peak": _peak(analysis), "minutes": _minutes(analysis, tz),
-             "threads": _threads(analysis, tz), "intervals": _intervals(analysis, tz)}
+             "threads": _threads(analysis, tz), "intervals": _intervals(analysis, tz),
+             "counter": counter.table(tz)}
     meta = {
         "db_threshold": settings.db_threshold, "max_threads": settings.max_threads,
         "calls": analysis.day_calls, "peak": usage.peak, "peak_at": iso(usage.peak_ns, tz) or None,
         "peak_window_start": iso(usage.peak_ns - HOUR_NS, tz) if usage.peak_ns is not None else None,
         "calls_without_duration": int((analysis.calls.duration_ms[analysis.first:] < 0).sum()),
+        "counter": counter.meta(tz, len(query.logs.counter_files)),
     }
     report = Report("limits", parts["tiers"], tz, query.threshold, analysis.calls.stats, day,
                     parts=parts, covers={"date": day.isoformat()}, meta=meta, breaches=breaches(analysis, query))
     report.notes += day_notes(query, day, analysis.day_calls)
+    report.notes += [*([threshold_note] if threshold_note else []), *_counter_notes(query, day, samples)]
     return report
+
+
+def _settled(settings: LimitSettings, samples, day: date) -> tuple[LimitSettings, str | None]:
+    """The settings with a db_threshold: as given, else the externalRequestThreshold
+    of the day's latest sample that gives one, else the default; and a note
+    when the day's samples give more than one."""
+    import numpy as np
+
+    if settings.db_threshold is not None:
+        return settings, None
+    given = samples.threshold[samples.threshold > 0]
+    if not len(given):
+        return replace(settings, db_threshold=schema.DEFAULT_DB_THRESHOLD), None
+    latest = int(given[-1])
+    values = np.unique(given).tolist()
+    note = None
+    if len(values) > 1:
+        named = ", ".join(f"{v:,}" for v in values)
+        note = (f"the counter samples of {day.isoformat()} give thresholds {named}; the rolling limit is the "
+                f"latest, {latest:,} (--db-threshold to choose)")
+    return replace(settings, db_threshold=latest), note
+
+
+def _longest_timeframe(samples) -> int:
+    return int(samples.timeframe.max()) * MINUTE_NS if len(samples) else 0
+
+
+def _counter_notes(query: Query, day: date, samples) -> list[str]:
+    """Counter samples were given but none is of this day: say where they are."""
+    files = query.logs.counter_files
+    if not files or len(samples):
+        return []
+    every = query.logs.counter_samples()
+    first, last = (iso(int(ns), query.tz)[:10] for ns in (every.ts[0], every.ts[-1]))
+    span = first if first == last else f"{first} to {last}"
+    return [f"no counter samples on {day.isoformat()}; the {plural(len(every), 'sample')} given are of {span}"]
+
+
+@dataclass
+class CounterCheck:
+    """Autotask's own count at each sample time of the day beside the count
+    replayed from the logs: calls started in the sample's timeframe (its
+    requestThresholdTimeframe, 60 minutes) up to and including its time.
+    The gap is what Autotask counted that the logs do not hold: other
+    tools' calls, or calls a log missed."""
+
+    samples: object  # read.counter.Samples
+    replayed: object  # int64, one per sample
+
+    @classmethod
+    def of(cls, samples, sorted_ts) -> "CounterCheck":
+        return cls(samples, rolling.rolling_counts(sorted_ts, samples.ts, samples.timeframe * MINUTE_NS))
+
+    @property
+    def gap(self):
+        return self.samples.count - self.replayed
+
+    def table(self, tz) -> Table:
+        from ..read.counter import NO_THRESHOLD
+
+        threshold = self.samples.threshold.tolist()
+        return Table(COUNTER_COLUMNS, [local_iso(self.samples.ts, tz), self.samples.count.tolist(),
+                                       self.replayed.tolist(), self.gap.tolist(),
+                                       [None if t == NO_THRESHOLD else t for t in threshold]])
+
+    def meta(self, tz, files: int) -> dict | None:
+        """The headline figures, None without a sample."""
+        import numpy as np
+
+        samples = self.samples
+        if not len(samples):
+            return None
+        widest, top = int(np.argmax(self.gap)), int(np.argmax(samples.count))  # the earliest of equals
+        given = samples.threshold[samples.threshold > 0]
+        return {
+            "files": files, "samples": len(samples),
+            "first_at": iso(int(samples.ts[0]), tz), "last_at": iso(int(samples.ts[-1]), tz),
+            "threshold": int(given[-1]) if len(given) else None,
+            "timeframe_minutes": int(samples.timeframe[-1]),
+            "largest_gap": int(self.gap[widest]), "largest_gap_at": iso(int(samples.ts[widest]), tz),
+            "count_at_largest_gap": int(samples.count[widest]),
+            "replayed_at_largest_gap": int(self.replayed[widest]),
+            "peak_count": int(samples.count[top]), "peak_count_at": iso(int(samples.ts[top]), tz),
+        }
 
 
 def _tiers(analysis: Analysis, tz) -> Table:
