@@ -61,6 +61,7 @@ class Glyphs:
     blocks: str = " ▁▂▃▄▅▆▇█"
     dots: str = "┄"
     clipped: str = "↑"
+    sample: str = "●"  # a sample of Autotask's own counter, on the limits chart
     encoding: str = "utf-8"  # of the stream drawn to
 
     @property
@@ -84,7 +85,7 @@ class Glyphs:
 
 
 UNICODE = Glyphs()
-ASCII = Glyphs(over="!", near="~", tenant="#", check="x", blocks="  ..::||#", dots=".", clipped="^")
+ASCII = Glyphs(over="!", near="~", tenant="#", check="x", blocks="  ..::||#", dots=".", clipped="^", sample="o")
 
 
 def glyphs_for(encoding: str | None) -> Glyphs:
