@@ -6,7 +6,7 @@ and every other report unchanged by them."""
 import json
 
 import pytest
-from clirun import ROOT, parsed_csv, run
+from clirun import ROOT, SAMPLES, parsed_csv, run
 from counter_logs import GAP_SAMPLES, GAPS, REPLAYED, gap_day, write_samples
 from jsonschema import Draft202012Validator
 
@@ -100,3 +100,12 @@ def test_counter_samples_change_no_other_report(logdir, tmp_path, command):
     assert with_samples.exit_code == without.exit_code == 0
     assert with_samples.stdout == without.stdout and with_samples.stderr == without.stderr == ""
 
+
+def test_the_sample_logs_show_the_gap_on_2026_11_16():
+    document = _json("limits", "--logs", str(SAMPLES), "--date", "2026-11-16")
+    counter = document["meta"]["counter"]
+    assert (counter["samples"], counter["largest_gap"], counter["largest_gap_at"]) == (
+        288, 590, "2026-11-16T15:45:00.000+00:00")
+    rows = document["tables"]["counter"]
+    assert all(row["gap"] > 0 for row in rows)  # other tools' calls: Autotask always counts more
+    assert document["meta"]["db_threshold"] == 10_000 and _valid(document) == []
