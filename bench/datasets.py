@@ -5,6 +5,14 @@
 - month_hive/date=YYYY-MM-DD/part-0.parquet: the same calls, one folder a day.
 - day5m.parquet: one day of 5,000,000 calls.
 - day2m.csv: one day of 2,000,000 calls as CSV (about 200 MB).
+- year/date=YYYY-MM-DD/part-0.parquet: 365 days x 240,000 calls (88M), one
+  folder a day, ending on the day the cases report. 240,000 calls a day are
+  10,000 an hour on average, so the calls are spread evenly over the day: the
+  tenant's busiest rolling 60 minutes is then as close to its 10,000 limit as
+  such a day allows (10,170-10,420), every day.
+
+Run as a script, it writes every missing dataset, or only those named:
+python bench/datasets.py year
 """
 
 from __future__ import annotations
@@ -19,6 +27,11 @@ DAYS = 30
 LAST_DAY = FIRST_DAY + timedelta(days=DAYS - 1)  # 2026-11-15, the day the cases report
 PER_DAY = 333_334
 ROW_GROUP = 65_536
+YEAR_DAYS = 365
+YEAR_PER_DAY = 240_000
+YEAR_FIRST_DAY = LAST_DAY - timedelta(days=YEAR_DAYS - 1)
+OFFICE_HOURS = (1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 10, 10, 9, 10, 12, 10, 8, 6, 4, 3, 2, 2, 1, 1)
+AROUND_THE_CLOCK = (1,) * 24
 
 VENDORS = ["Datto RMM", "IT Glue", "Acme", "Kaseya VSA", "N-able", "ConnectWise Automate"]
 CUSTOM = [("Billing Sync", "TRK-BILL"), ("", "TRK-1"), ("Nightly Export", "")]
@@ -32,16 +45,22 @@ FILES = {
     "month_hive": DATA / "month_hive",
     "day5m": DATA / "day5m.parquet",
     "day2m_csv": DATA / "day2m.csv",
+    "year": DATA / "year",
 }
 
 
-def _day_table(rng, day: date, n: int):
-    """n calls on one UTC day, sorted by time, busier in office hours."""
+def year_day_folder(day: date) -> Path:
+    return FILES["year"] / f"date={day.isoformat()}"
+
+
+def _day_table(rng, day: date, n: int, profile: tuple[int, ...] = OFFICE_HOURS):
+    """n calls on one UTC day, sorted by time, spread over its hours by
+    `profile` (busier in office hours unless told otherwise)."""
     import numpy as np
     import pyarrow as pa
 
     start = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp() * 1000)
-    hour_weight = np.array([1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 10, 10, 9, 10, 12, 10, 8, 6, 4, 3, 2, 2, 1, 1], float)
+    hour_weight = np.array(profile, float)
     hours = rng.choice(24, size=n, p=hour_weight / hour_weight.sum())
     ms = np.sort(start + hours * 3_600_000 + rng.integers(0, 3_600_000, size=n))
     kind = rng.choice(3, size=n, p=[0.8, 0.15, 0.05])  # vendor, custom, unknown
@@ -100,24 +119,53 @@ def _write_csv(table, path: Path) -> None:
     path.with_suffix(".tmp").rename(path)
 
 
-def ensure() -> None:
-    """Write whatever data is missing; existing files are kept (same seed, same data)."""
+def _write_year(rng) -> None:
+    """One folder a day, written under a temporary name and renamed when
+    complete, so an interrupted run starts again rather than leaving a
+    short year behind."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    building = FILES["year"].with_suffix(".tmp")
+    shutil.rmtree(building, ignore_errors=True)
+    for i in range(YEAR_DAYS):
+        day = YEAR_FIRST_DAY + timedelta(days=i)
+        part = building / f"date={day.isoformat()}"
+        part.mkdir(parents=True)
+        table = _day_table(rng, day, YEAR_PER_DAY, AROUND_THE_CLOCK)
+        pq.write_table(table, part / "part-0.parquet", row_group_size=ROW_GROUP)
+    building.rename(FILES["year"])
+
+
+def ensure(names: list[str] | None = None) -> None:
+    """Write whatever data is missing (of `names`, keys of FILES, or all);
+    existing files are kept (same seed, same data)."""
     import numpy as np
     import pyarrow.parquet as pq
 
+    wanted = set(names or FILES)
     DATA.mkdir(parents=True, exist_ok=True)
-    if not FILES["month"].exists() or not FILES["month_hive"].exists():
+    if wanted & {"month", "month_hive"} and not (FILES["month"].exists() and FILES["month_hive"].exists()):
         print("generating month.parquet and month_hive/ (10M calls) ...", flush=True)
         _write_month(np.random.default_rng(SEED))
-    if not FILES["day5m"].exists():
+    if "day5m" in wanted and not FILES["day5m"].exists():
         print("generating day5m.parquet (5M calls) ...", flush=True)
         table = _day_table(np.random.default_rng(SEED + 1), LAST_DAY, 5_000_000)
         pq.write_table(table, FILES["day5m"].with_suffix(".tmp"), row_group_size=4 * ROW_GROUP)
         FILES["day5m"].with_suffix(".tmp").rename(FILES["day5m"])
-    if not FILES["day2m_csv"].exists():
+    if "day2m_csv" in wanted and not FILES["day2m_csv"].exists():
         print("generating day2m.csv (2M calls) ...", flush=True)
         _write_csv(_day_table(np.random.default_rng(SEED + 2), LAST_DAY, 2_000_000), FILES["day2m_csv"])
+    if "year" in wanted and not FILES["year"].exists():
+        print(f"generating year/ ({YEAR_DAYS} days x {YEAR_PER_DAY:,} calls, about 1.1 GB) ...", flush=True)
+        _write_year(np.random.default_rng(SEED + 3))
 
 
 if __name__ == "__main__":
-    ensure()
+    import sys
+
+    unknown = [name for name in sys.argv[1:] if name not in FILES]
+    if unknown:
+        sys.exit(f"error: no dataset {', '.join(unknown)}; choose from {', '.join(FILES)}")
+    ensure(sys.argv[1:])
