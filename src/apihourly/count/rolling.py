@@ -119,29 +119,41 @@ def window_slice(sorted_ts, end_ns: int, window: int = HOUR_NS) -> slice:
 
 
 def peaks_by_day(ts, day_bounds, window: int = HOUR_NS):
-    """The highest rolling count reached during each day, for calls in any
-    order, without sorting them all; `day_bounds` are the UTC starts of
-    consecutive days followed by the end of the last.
+    """The highest rolling count reached during each period (days, quarter
+    hours), for calls in any order, without sorting them all; `day_bounds`
+    are the UTC starts of consecutive periods followed by the end of the last.
 
     Per-second counts bound every call's rolling count: for a call in second
     s it is at least the calls of seconds s-W+1..s (exact at the second's
     last call) and at most that plus second s-W. Only calls in seconds whose
-    upper bound beats their day's best lower bound, and each day's first
-    instant, are counted exactly, from the few timestamps of the seconds
-    that decides. `day_bounds` must be whole seconds, `window` too.
+    upper bound beats their period's best lower bound, and each period's
+    first instant, are counted exactly, from the few timestamps of the
+    seconds that decides. `day_bounds` must be whole seconds, `window` too.
+    All periods at once: no Python work per period.
     """
     import numpy as np
 
     bounds = np.asarray(day_bounds, dtype=np.int64)
     ts = np.asarray(ts, dtype=np.int64)
-    if not len(ts):
-        return np.zeros(len(bounds) - 1, dtype=np.int64)
+    periods = len(bounds) - 1
+    if not len(ts) or periods < 1:
+        return np.zeros(max(periods, 0), dtype=np.int64)
     grid = _SecondCounts(ts, bounds, window)
+    edges = bounds // NS - grid.base  # period starts (and the last end) as grid seconds
+    busy = np.flatnonzero(grid.per_second[edges[0]:edges[-1]]) + edges[0]
+    period = np.searchsorted(edges, busy, "right") - 1
+    low = grid.between(busy - grid.w + 1, busy)
+    high = low + grid.between(busy - grid.w, busy - grid.w)
+    best = np.zeros(periods, dtype=np.int64)
+    np.maximum.at(best, period, low)
+    candidates = busy[high > best[period]]
     needed = np.zeros(grid.size + 1, dtype=bool)
-    days = [grid.day_candidates(bounds[d], bounds[d + 1], needed) for d in range(len(bounds) - 1)]
+    for seconds in (candidates, candidates - grid.w, edges[:-1], edges[:-1] - grid.w):
+        needed[np.clip(seconds, 0, grid.size)] = True
     exact = _ExactCounts(ts, grid, needed)
-    return np.array([max(best, exact.peak(seconds, start))
-                     for (best, seconds), start in zip(days, bounds[:-1].tolist())], dtype=np.int64)
+    instants = exact.calls_in(candidates)
+    np.maximum.at(best, np.searchsorted(bounds, instants, "right") - 1, exact.at(instants))
+    return np.maximum(best, exact.at(bounds[:-1]))
 
 
 class _SecondCounts:
@@ -164,21 +176,6 @@ class _SecondCounts:
         lo = np.clip(first, 0, self.size)
         hi = np.clip(last + 1, 0, self.size)
         return np.where(hi > lo, self.before[hi] - self.before[lo], 0)
-
-    def day_candidates(self, start: int, end: int, needed):
-        """(best lower bound in the day, its seconds that may beat it); marks
-        in `needed` the seconds whose timestamps the exact counts need."""
-        import numpy as np
-
-        s0, s1 = start // NS - self.base, end // NS - self.base
-        busy = np.flatnonzero(self.per_second[s0:s1]) + s0
-        low = self.between(busy - self.w + 1, busy)
-        high = low + self.between(busy - self.w, busy - self.w)
-        best = int(low.max()) if len(busy) else 0
-        candidates = busy[high > best]
-        for seconds in (candidates, candidates - self.w, np.array([s0, s0 - self.w])):
-            needed[np.clip(seconds, 0, self.size)] = True
-        return best, candidates
 
 
 class _ExactCounts:
@@ -203,10 +200,14 @@ class _ExactCounts:
         oldest = np.searchsorted(kept, edge_end, "left") - np.searchsorted(kept, instants - grid.w * NS, "right")
         return full + same_second + oldest
 
-    def peak(self, seconds, start: int) -> int:
+    def calls_in(self, seconds):
+        """The kept call times in the given grid seconds."""
         import numpy as np
 
         first = np.searchsorted(self.kept, (seconds + self.grid.base) * NS, "left")
         last = np.searchsorted(self.kept, (seconds + 1 + self.grid.base) * NS, "left")
-        calls = self.kept[np.concatenate([np.arange(a, b) for a, b in zip(first, last)])] if len(seconds) else self.kept[:0]
-        return int(self.at(np.append(calls, start)).max())
+        if not len(seconds):
+            return self.kept[:0]
+        counts = last - first
+        starts = np.repeat(first - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        return self.kept[starts + np.arange(counts.sum())]
