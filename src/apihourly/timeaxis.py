@@ -162,6 +162,10 @@ def range_window(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[
 def local_hour_axis(day: date, tz: ZoneInfo) -> tuple[HourSlot, ...]:
     """Every local hour of `day` in `tz`: 24, or 23/25 on DST change days."""
     start, end = day_start(day, tz), day_start(day + timedelta(days=1), tz)
+    if end - start == timedelta(hours=24) and start.utcoffset() == end.utcoffset() and start.minute == 0:
+        # No change of offset that day (nearly every day): 24 hours from midnight.
+        bounds = [(start + timedelta(hours=h)).astimezone(tz) for h in range(25)]
+        return tuple(HourSlot(a, b) for a, b in zip(bounds, bounds[1:]))
     starts, probe = [], start.astimezone(timezone.utc)
     while probe < end:
         local = probe.astimezone(tz)

@@ -286,17 +286,39 @@ def _without_copies(files: list[tuple[Path, int]], notes: list) -> list[Path]:
 def _copies_among(paths: list[Path]) -> dict[Path, Path]:
     """Copy -> the file kept instead: of identical files, the one with the
     shortest name, for a browser's re-download is 'name (1).csv' and
-    Explorer's copy 'name - Copy.csv'."""
+    Explorer's copy 'name - Copy.csv'. Files are compared by their ends
+    first, and read whole only when those agree: a year of daily files of
+    one size costs a few kilobytes each."""
     alike: dict[bytes, list[Path]] = {}
-    for path in paths:
-        digest = _digest(path)
-        if digest is not None:
-            alike.setdefault(digest, []).append(path)
+    for group in _grouped(paths, _ends).values():
+        for digest, same in (_grouped(group, _digest).items() if len(group) > 1 else ()):
+            alike[digest] = same
     copies = {}
     for same in alike.values():
         kept = min(same, key=lambda path: len(path.name))
         copies.update({path: kept for path in same if path != kept})
     return copies
+
+
+def _grouped(paths: list[Path], key) -> dict[bytes, list[Path]]:
+    """Paths by `key` (a digest), leaving out those it cannot read."""
+    groups: dict[bytes, list[Path]] = {}
+    for path in paths:
+        found = key(path)
+        if found is not None:
+            groups.setdefault(found, []).append(path)
+    return groups
+
+
+def _ends(path: Path) -> bytes | None:
+    """The first and last 4 KiB of a file."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - 4096))
+            return head + handle.read(4096)
+    except OSError:
+        return None
 
 
 def _digest(path: Path) -> bytes | None:
