@@ -48,6 +48,8 @@ class Root(TyperGroup):
         super().__init__(*args, **kwargs)
         shared = [p for p in self.params if p.name in AFTER_COMMAND_NAME]
         for command in self.commands.values():
+            if command.callback is None:  # a group of commands (cache) draws no report
+                continue
             names = AFTER_COMMAND_NAME if command.name != "browse" else ("debug",)  # browse draws no tables
             command.params.extend(copy.copy(p) for p in shared if p.name in names)
             command.callback = _without(command.callback, names)
@@ -151,6 +153,9 @@ OutputOpt = Annotated[Optional[Path], typer.Option(
     ".ndjson, gzipped for a .gz name (a format flag must agree with the name); - is stdout.")]
 RawOpt = Annotated[bool, typer.Option(
     "--raw", help="Write CSV cells exactly as logged, without neutralising spreadsheet formulas.")]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Read every log file again and keep nothing; the cache ('apihourly cache info') is left as "
+    "it is. The cache never changes an answer, only how fast it comes.")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail (exit 1) when a row or a value cannot be read, instead of skipping it or leaving it empty.")]
 _DB_THRESHOLD_HELP = "Requests per rolling 60 minutes for the whole tenant (database) above which calls are rejected."
@@ -265,6 +270,7 @@ class Source:
     tz: str | None = None
     input_tz: str | None = None
     time_format: str | None = None
+    cache: bool = True  # keep and use what earlier runs learnt from each log file
 
 
 def _open(source: Source, threshold: int, out):
@@ -279,7 +285,14 @@ def _open(source: Source, threshold: int, out):
     input_tz = _input_zone(source.input_tz)
     watched = is_watched(stderr) and (out.fmt == TABLE or out.path is not None)
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
-                      source.time_format)
+                      source.time_format, source.cache)
+
+
+def _cache(wanted: bool = True):
+    """The cache of log files (None with --no-cache)."""
+    from .read.cache import Cache, cache_folder
+
+    return Cache(cache_folder() if wanted else None)
 
 
 def _input_zone(name: str | None):
@@ -498,7 +511,7 @@ def _breaches(query, window, db_threshold: int, max_threads: int) -> list[dict]:
 @app.command()
 def summary(
     ctx: typer.Context,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
@@ -535,7 +548,7 @@ def summary(
     checks = Checks(strict, fail_on_breach)
     if since or until or vendor is not None:
         heat_map = _heat_map(date, since, until, vendor, fail_on_breach, (db_threshold, max_threads))
-        _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, heat_map, out, checks)
+        _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, heat_map, out, checks)
         return
 
     def report(query):
@@ -547,7 +560,7 @@ def summary(
             built.breaches = _breaches(query, day_window(day, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, checks)
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, checks)
 
 
 def _heat_map(date: str | None, since: str | None, until: str | None, vendor: str | None,
@@ -592,7 +605,7 @@ def activity(
     ctx: typer.Context,
     hour: HourOpt,
     vendor: VendorOpt = None,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
     json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False, output: OutputOpt = None,
@@ -621,13 +634,13 @@ def activity(
         day, slot = resolve_hour(hour, given, query.tz, lambda: latest_day(query))
         return _chosen(build(query, day, slot, vendor, max_threads), columns)
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict))
 
 
 @app.command()
 def totals(
     ctx: typer.Context,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
@@ -644,13 +657,13 @@ def totals(
     def report(query):
         return _chosen(build(query, _day(query, date)), columns)
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict))
 
 
 @app.command()
 def days(
     ctx: typer.Context,
-    logs: LogsOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     since: SinceOpt = None, until: UntilOpt = None,
     csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False,
@@ -678,13 +691,13 @@ def days(
             built.breaches = _breaches(query, range_window(first, last, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
 def limits(
     ctx: typer.Context,
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None,
     db_threshold: LimitsDbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
@@ -714,12 +727,12 @@ def limits(
     def report(query):
         return limits_report(query, _day(query, date), LimitSettings(chosen, max_threads))
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format), threshold, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
 def browse(
-    logs: LogsOpt = None, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24,
 ) -> None:
@@ -749,8 +762,49 @@ def browse(
     from .browse.app import BrowseApp
     from .browse.session import Session
 
-    session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format)
+    session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format,
+                      cache=not no_cache)
     BrowseApp(session, day).run()
+
+
+cache_app = typer.Typer(
+    name="cache", no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
+    help="What apihourly keeps of each log file between runs, so reports on logs already seen answer at once.")
+app.add_typer(cache_app)
+
+
+@cache_app.command("info")
+def cache_info(json: JsonOpt = False) -> None:
+    """Where the cache is, its entries, its size on disk, how many log files
+    it covers and when its oldest entry was written. The folder is
+    $APIHOURLY_CACHE_DIR, else $XDG_CACHE_HOME/apihourly, else ~/.cache/apihourly.
+
+    Example: apihourly cache info
+    """
+    import json as json_module
+    from datetime import datetime
+
+    found = _cache().info()
+    if json:
+        print(json_module.dumps(found))
+        return
+    oldest = datetime.fromtimestamp(found["oldest"]).isoformat(timespec="seconds") if found["oldest"] else "none"
+    for label, value in (("folder", found["folder"]), ("entries", f"{found['entries']:,}"),
+                         ("size", f"{found['bytes']:,} bytes"), ("log files", f"{found['logs']:,}"),
+                         ("oldest entry", oldest)):
+        print(f"{label:<13}{_visible(value)}")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every entry of the cache. The next report reads its logs again
+    and fills it anew; answers are the same either way.
+
+    Example: apihourly cache clear
+    """
+    cache = _cache()
+    removed = cache.clear()
+    print(f"removed {removed:,} cache {'entry' if removed == 1 else 'entries'} from {_visible(str(cache.folder))}")
 
 
 def _version(value: bool) -> None:
@@ -841,7 +895,8 @@ def _completion_query(ctx: typer.Context):
 
     params = ctx.params
     return Query.open(_log_specs(params.get("logs")), _zone(params.get("tz")),
-                      input_tz=_input_zone(params.get("input_tz")), time_pattern=params.get("input_time_format"))
+                      input_tz=_input_zone(params.get("input_tz")), time_pattern=params.get("input_time_format"),
+                      cache=not params.get("no_cache"))
 
 
 def _dates_with_calls(ctx: typer.Context):

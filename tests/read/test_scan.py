@@ -56,7 +56,7 @@ def test_the_reading_thread_is_joined_on_every_error_path(logdir, monkeypatch):
     import pytest
     from make_logs import burst, utc, write_parquet
 
-    from apihourly.count import hourly
+    from apihourly.count import build, hourly
     from apihourly.errors import LogFormatError
     from apihourly.read import parquet
     from apihourly.read.scan import LogSet
@@ -75,11 +75,11 @@ def test_the_reading_thread_is_joined_on_every_error_path(logdir, monkeypatch):
     monkeypatch.setattr(parquet, "BATCH_ROWS", 100)
     calls = {"n": 0}
 
-    def failing(batch, hours):
+    def failing(self, table):
         calls["n"] += 1
         raise RuntimeError("the counting fails")
 
-    monkeypatch.setattr(hourly, "_count_batch", failing)
+    monkeypatch.setattr(build.DigestBuilder, "add", failing)
     for _ in range(50):  # the counting fails while the reader is ahead of it
         with pytest.raises(RuntimeError) as caught:
             hourly.count_hourly(LogSet.open([str(good)]), utc(2026, 1, 1).tzinfo)

@@ -25,7 +25,7 @@ def test_days_lists_each_date_with_calls_integrations_and_hours_over(known_query
     ]
 
 
-def test_rolling_peaks_are_the_same_read_in_runs_of_days(logdir, monkeypatch):
+def test_rolling_peaks_of_each_day_include_the_day_before_across_midnight(logdir):
     rows = []
     for day in range(1, 6):  # each day: a burst of 40 + day calls inside ten minutes, and a quiet call
         rows += burst(utc(2026, 11, day, 12), 40 + day, timedelta(seconds=15), vendor="V")
@@ -34,11 +34,7 @@ def test_rolling_peaks_are_the_same_read_in_runs_of_days(logdir, monkeypatch):
     rows += burst(utc(2026, 11, 5, 23, 50), 30, timedelta(seconds=30), vendor="W")
     write_csv(logdir / "a.csv", rows)
     query = Query(LogSet.open([str(logdir)]), UTC)
-    whole = reports.days(query).to_pandas()["Peak rolling hour"].tolist()
-    monkeypatch.setattr(dates_report, "PEAK_RUN_CALLS", 50)
-    assert reports.days(query).to_pandas()["Peak rolling hour"].tolist() == whole == [41, 42, 43, 44, 45, 30]
-    assert dates_report.runs_of_days([(date(2026, 11, d), 42) for d in range(1, 4)], 50) == [
-        [date(2026, 11, 1)], [date(2026, 11, 2)], [date(2026, 11, 3)]]
+    assert reports.days(query).to_pandas()["Peak rolling hour"].tolist() == [41, 42, 43, 44, 45, 30]
 
 
 def test_days_report_peak_rolling_hour_within_since_and_until(logdir):
@@ -55,13 +51,6 @@ def test_days_report_peak_rolling_hour_within_since_and_until(logdir):
     assert ranged[["Date", "Calls", "Peak rolling hour"]].values.tolist() == [["2026-11-15", 3, 9]]
     assert reports.days(query, since=date(2026, 11, 16)).to_pandas()["Date"].tolist() == ["2026-11-16"]
     assert reports.days(query, until=date(2026, 11, 14)).to_pandas()["Date"].tolist() == ["2026-11-14"]
-
-
-def test_runs_of_days_break_at_gaps_and_after_a_weeks_dates():
-    days = [date(2016, 11, 15), date(2026, 11, 14), date(2026, 11, 15)] + [date(2026, 12, d) for d in range(1, 10)]
-    runs = dates_report.runs_of_days([(d, 1) for d in days], budget=1_000, most_days=7)
-    assert runs == [[date(2016, 11, 15)], [date(2026, 11, 14), date(2026, 11, 15)],
-                    [date(2026, 12, d) for d in range(1, 8)], [date(2026, 12, 8), date(2026, 12, 9)]]
 
 
 @pytest.mark.parametrize("extra", [[], ["--fail-on-breach"]])

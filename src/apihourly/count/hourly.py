@@ -1,61 +1,76 @@
 """Counting calls per local hour and per (vendor, integration, tracking id),
-batch by batch, so memory holds partial counts and never the whole log."""
+from the segments' digests (count/digest.py), which hold calls per minute."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from .. import schema
-from ..arrays import int_values
-from ..read.scan import LogSet, read_ahead
+from ..read.scan import LogSet
 from ..read.stats import ScanStats
 from ..timeaxis import DAY_NS, HOUR_NS, hour_starts_ns, local_date
-from .codes import category_keys, split_category_key
-
-_BINCOUNT_LIMIT = 1 << 22  # above this many possible keys, sort instead of counting into an array
+from .digest import QUARTER_NS
 
 
 @dataclass
 class HourlyCounts:
     """Calls per (UTC start of local hour, vendor, integration, tracking id),
     with missing text as '', and per (UTC start of local hour, Category) for
-    calls given by hourly counts files; `stats` says what was read."""
+    calls given by hourly counts files; `stats` says what was read, and
+    `digests` holds the segments' digests they were summed from."""
 
     counts: dict[tuple, int]
     stats: ScanStats = field(default_factory=ScanStats)
+    digests: list = field(default_factory=list)
 
 
 def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None,
                  progress: Callable[..., None] | None = None) -> HourlyCounts:
-    """Scan the logs (inside `window`, UTC ns) and count calls per local hour.
-
-    Memory holds one batch and the running counts (hours x categories), never
-    the log: each batch is counted and added in before the next is read.
-    `progress(calls_read)` is called after each batch, and
+    """Calls per local hour inside `window` (UTC ns, whole minutes), summed
+    from the digests of the segments the window needs (count/segments.py:
+    from the cache, else read), and from hourly counts files.
+    `progress(calls_read)` is called as segments are read, and
     `progress(calls_read, finished=True)` at the end.
     """
+    from .segments import digests
+
     stats = ScanStats()
     counts: dict[tuple, int] = {}
     hours = HourStarts(tz)
     try:
-        # closing(): the reading thread is joined here, whatever happens in the
-        # loop, not whenever the generator is collected (see read_ahead).
-        with closing(read_ahead(logs.scan(schema.CATEGORY_FIELDS, window, stats))) as tables:
-            for table in tables:
-                for batch in table.to_batches():
-                    for key, calls in _count_batch(batch, hours):
-                        counts[key] = counts.get(key, 0) + calls
-                if progress:
-                    progress(stats.rows)
+        found = digests(logs, window, stats, progress)
+        counts.update(_hourly(found, hours, window))
         for key, calls in logs.counted(window, stats):
             counts[key] = counts.get(key, 0) + calls
     finally:
         if progress:
             progress(stats.rows, finished=True)
-    return HourlyCounts(counts, stats)
+    return HourlyCounts(counts, stats, found)
+
+
+def _hourly(found: list, hours: "HourStarts", window) -> dict:
+    """(UTC start of local hour, vendor, integration, tracking id) -> calls
+    inside `window`, from every digest at once."""
+    import numpy as np
+
+    triples: dict[tuple, int] = {}
+    parts = []
+    for item in found:
+        d = item.digest
+        rows = d.in_window(window)
+        if rows.stop > rows.start:
+            codes = np.array([triples.setdefault(t, len(triples)) for t in d.triples], dtype=np.int64)
+            parts.append((d.slot[rows], codes[d.code[rows]], d.calls[rows]))
+    if not parts:
+        return {}
+    slot, code, calls = (np.concatenate(column) for column in zip(*parts))
+    width = len(triples)
+    distinct, where = np.unique(hours.index(slot * QUARTER_NS).astype(np.int64) * width + code, return_inverse=True)
+    sums = np.bincount(where.ravel(), weights=calls, minlength=len(distinct)).astype(np.int64)
+    names = list(triples)
+    return {(int(hours.starts[k // width]), *names[k % width]): int(n)
+            for k, n in zip(distinct.tolist(), sums.tolist())}
 
 
 class HourStarts:
@@ -107,30 +122,3 @@ class HourStarts:
         if len(span) == last - first + 2 and bool(np.all(np.diff(span) == HOUR_NS)):
             return first + (ts - starts[first]) // HOUR_NS
         return np.searchsorted(starts, ts, side="right") - 1
-
-
-def _count_batch(batch, hours: HourStarts):
-    """(hour start, vendor, integration, tracking id) -> calls for one batch.
-
-    Each category column is dictionary-encoded, so a row's category is a
-    tuple of small codes; hour and codes combine into one integer key counted
-    with numpy, and only the distinct keys are turned back into text.
-    """
-    import numpy as np
-
-    if batch.num_rows == 0:
-        return []
-    ts = int_values(batch.column(batch.schema.get_field_index("ts")))
-    key, texts = category_keys(batch, hours.index(ts).astype(np.int64))
-    space = int(key.max()) + 1
-    if space <= _BINCOUNT_LIMIT:
-        tally = np.bincount(key, minlength=0)
-        distinct = np.flatnonzero(tally)
-        calls = tally[distinct]
-    else:
-        distinct, calls = np.unique(key, return_counts=True)
-    out = []
-    for k, n in zip(distinct.tolist(), calls.tolist()):
-        hour, triple = split_category_key(k, texts)
-        out.append(((int(hours.starts[hour]), *triple), n))
-    return out

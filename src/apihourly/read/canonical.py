@@ -38,6 +38,7 @@ class Cursor:
     form: object = None  # how the file writes its times (times.TimeForm), from its first values
     form_note: str | None = None  # what to say about that form, if the file's calls are counted
     counted: int = 0  # this file's calls inside the window
+    recorder: object = None  # told every value read by a rule or left empty, with its time (count/build.py)
     order: "Order" = field(default_factory=lambda: Order())  # where the file's local times have got to
 
     def widen(self, ts, placed) -> None:
@@ -97,8 +98,10 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
         good = pc.and_kleene(good, pc.and_(pc.greater_equal(times.ts, lo), pc.less(times.ts, hi)))
     if track_span:
         cursor.widen(times.ts, good)
-    _typed_fields(raw, good, stats, cursor)
+    _typed_fields(raw, good, stats, cursor, times.ts)
     times.tally(good, stats, cursor.path)
+    if cursor.recorder is not None and (times.zoned is not None or times.utc is not None):
+        cursor.recorder.placed(times.ts, times.tallied(_numpy_mask(good)))
     cursor.before += n
     out = {"ts": times.ts}
     for f in fields:
@@ -147,7 +150,7 @@ def usable_times(raw, cursor: Cursor, rules: TimeRules, stats: ScanStats, name: 
     return times, good
 
 
-def _typed_fields(raw: dict, good, stats: ScanStats, cursor: Cursor) -> None:
+def _typed_fields(raw: dict, good, stats: ScanStats, cursor: Cursor, ts) -> None:
     """Counts as int64 (unreadable ones left empty and counted), text as
     text whatever type a file gave it, Autotask's verdict '' where empty."""
     import pyarrow as pa
@@ -159,7 +162,7 @@ def _typed_fields(raw: dict, good, stats: ScanStats, cursor: Cursor) -> None:
     for f in schema.INT_FIELDS:
         if f in raw:
             raw[f], bad = whole_counts(raw[f], dot_groups=_day_first(cursor))
-            note_emptied(pc.and_(good, bad), f, stats, cursor)
+            note_emptied(pc.and_(good, bad), f, stats, cursor, ts)
     for f in schema.TEXT_FIELDS:
         if f in raw:
             raw[f] = _as_text(raw[f])
@@ -198,15 +201,19 @@ class Placed:
         """Say, for the rows counted, which rule placed how many times."""
         if self.zoned is None and self.utc is None:
             return
-        keep = _numpy_mask(counted)
+        for noun, what, mask in self.tallied(_numpy_mask(counted)):
+            stats.tally(path, noun, what, int(mask.sum()))
+
+    def tallied(self, keep) -> list[tuple[str, str, object]]:
+        """(noun, what, NumPy mask of the rows in `keep`) for each rule that placed times."""
+        out = []
         if self.zoned is not None:
-            stats.tally(path, "local time", f"read as {self.zone.key} (--input-tz to change)",
-                        int((self.zoned & keep).sum()))
-            stats.tally(path, "repeated local time", f"of a fall-back hour in {self.zone.key} read as its first "
-                        "occurrence: the file is not in time order", int((self.guessed & keep).sum()))
+            out.append(("local time", f"read as {self.zone.key} (--input-tz to change)", self.zoned & keep))
+            out.append(("repeated local time", f"of a fall-back hour in {self.zone.key} read as its first "
+                        "occurrence: the file is not in time order", self.guessed & keep))
         if self.utc is not None:
-            stats.tally(path, "time", "without an offset read as UTC (--input-tz to change)",
-                        int((self.utc & keep).sum()))
+            out.append(("time", "without an offset read as UTC (--input-tz to change)", self.utc & keep))
+        return out
 
 
 def _placed_times(raw, cursor: Cursor, rules: TimeRules) -> Placed:
@@ -332,11 +339,18 @@ def skip_where(mask, reason: str, stats: ScanStats, cursor: Cursor) -> None:
         stats.skip(cursor.path, reason, positions, count, cursor.unit)
 
 
-def note_emptied(mask, field: str, stats: ScanStats, cursor: Cursor) -> None:
+def note_emptied(mask, field: str, stats: ScanStats, cursor: Cursor, ts=None) -> None:
     """Count the values of `mask` as unreadable and left empty: their calls count."""
     count, positions = _where(mask, cursor)
     if count:
         stats.empty(cursor.path, field, positions, count, cursor.unit)
+        if cursor.recorder is not None and ts is not None:
+            import pyarrow.compute as pc
+
+            from ..arrays import int_values
+
+            rows = int_values(pc.indices_nonzero(mask))
+            cursor.recorder.emptied(field, int_values(ts)[rows], cursor.positions(rows))
 
 
 def _where(mask, cursor: Cursor) -> tuple[int, list[int]]:

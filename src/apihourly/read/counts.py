@@ -27,6 +27,9 @@ from .stats import ScanStats
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _FOOTERS = {"total", "totals", "grand total"}  # a sum row some exports end with
+# Digits grouped by threes with a comma or a space (no-break ones too), as
+# read/numbers.py reads counts in call logs.
+_GROUPED = re.compile(r"^\d{1,3}([,\s\u00a0\u202f]\d{3})+$")
 
 
 @dataclass
@@ -133,18 +136,19 @@ def _category(name: str, rank: int) -> schema.Category:
 
 def _counts(path: Path, name: str, values: list[str | None], first_line: int) -> list[int]:
     """A column's calls per row: empty is 0, "10,450" is 10450; anything else
-    that is not a whole number is an error naming the line."""
-    import pyarrow as pa
-
-    from .numbers import whole_counts
-
-    counts, unreadable = whole_counts(pa.array(values, pa.string()))
-    bad = unreadable.to_pylist()
-    if any(bad):
-        row = bad.index(True)
-        raise LogFormatError(path, f"line {first_line + row}: {restored(name)!r} is {values[row]!r}, "
-                                   "not a number of calls")
-    return [n or 0 for n in counts.to_pylist()]
+    that is not a whole number is an error naming the line. (A row per hour:
+    read in Python, which spares loading pandas, as pyarrow would to
+    convert Python values.)"""
+    out = []
+    for row, value in enumerate(values):
+        text = (value or "").strip(" \t\u00a0\u202f")
+        if _GROUPED.match(text):
+            text = re.sub(r"\D", "", text)
+        if text and not (text.isascii() and text.isdigit()):
+            raise LogFormatError(path, f"line {first_line + row}: {restored(name)!r} is {value!r}, "
+                                       "not a number of calls")
+        out.append(int(text) if text else 0)
+    return out
 
 
 def _rows(path: Path, hours: list, days: list | None, cells: list, first_line: int, tz: ZoneInfo):
@@ -271,3 +275,16 @@ def _check_totals(counted: CountedFile, rows: list[_Row], footers: list[_Row], t
 def note_warnings(counted: CountedFile, stats: ScanStats) -> None:
     for text in counted.warnings:
         stats.warn(counted.path, text)
+
+
+def to_json(counted: CountedFile) -> dict:
+    """A counts file read, as the cache keeps it (for one report zone)."""
+    return {"counts": [[hour, c.kind, c.name, c.rank, n] for (hour, c), n in counted.counts.items()],
+            "covers": [[day.isoformat(), lo, hi] for day, (lo, hi) in counted.covers.items()],
+            "warnings": counted.warnings}
+
+
+def from_json(path: Path, data: dict) -> CountedFile:
+    counts = {(hour, schema.Category(kind, name, rank)): n for hour, kind, name, rank, n in data["counts"]}
+    covers = {date.fromisoformat(day): (lo, hi) for day, lo, hi in data["covers"]}
+    return CountedFile(path, counts, covers, list(data["warnings"]))

@@ -87,7 +87,7 @@ def _first_lines(path, size: int = 1 << 16) -> list[bytes]:
     return lines
 
 
-def batches(log, columns: dict[str, str], window, cursor, stats):
+def batches(log, columns: dict[str, str], window, cursor, stats, groups=None):
     """The file's records with the given columns; refused records (wrong
     number of fields) are counted in `stats` with their line numbers."""
     import pyarrow as pa

@@ -9,8 +9,11 @@ endings that select it; the module reads it and provides:
                     need; False makes the scan remember each full read
     sniff(head, tail) -> problem text, or None for a plausible file
     header(path) -> (column names, {column name: Arrow type} where declared)
-    batches(log, columns, window, cursor, stats) -> (record batches,
-                    {canonical field: column name in those batches})
+    batches(log, columns, window, cursor, stats, groups=None) -> (record
+                    batches, {canonical field: column name in those batches});
+                    `groups` (row groups a to b - 1) only where row_groups() exists
+    row_groups(log) -> [[low, high, rows], ...] (optional: formats that are
+                    read a row group at a time, the cache's segments)
     latest_ns(log) -> the latest timestamp without reading rows, or None
     explain(error, refused) -> what to tell the user about a read error (its
                     first line, and exceptions pyarrow's callbacks raised), or None

@@ -61,7 +61,7 @@ def header(path) -> tuple[list[str], dict]:
     return list(_leaves(path)), {}
 
 
-def batches(log, columns: dict[str, str], window, cursor, stats):
+def batches(log, columns: dict[str, str], window, cursor, stats, groups=None):
     """One batch per block with the given (dotted) columns; lines that are
     not JSON objects are counted in `stats` with their line numbers."""
     return _read(log.path, columns, cursor, stats), columns

@@ -35,11 +35,12 @@ def header(path) -> tuple[list[str], dict]:
     return arrow_schema.names, {f.name: f.type for f in arrow_schema}
 
 
-def batches(log, columns: dict[str, str], window, cursor, stats):
-    """Validated batches from the row groups that may overlap `window`, and
-    the name each field has in them."""
+def batches(log, columns: dict[str, str], window, cursor, stats, groups: tuple[int, int] | None = None):
+    """Validated batches from the row groups that may overlap `window` (or
+    row groups `groups[0]` to `groups[1] - 1`), and the name each field has in them."""
     fields = [f for f in columns if f != schema.TIMESTAMP]
-    return _validated(read_batches(log, fields, window)), {schema.TIMESTAMP: "ts", **{f: f for f in fields}}
+    return (_validated(read_batches(log, fields, window, groups)),
+            {schema.TIMESTAMP: "ts", **{f: f for f in fields}})
 
 
 def _validated(batches):
@@ -57,16 +58,36 @@ def explain(error: str, refused: list[BaseException]) -> str | None:
 def row_groups_in(metadata, column: int, window: tuple[int, int] | None) -> list[int]:
     """Row groups whose timestamp statistics may overlap `window`; a group
     without usable statistics is always kept."""
-    groups = list(range(metadata.num_row_groups))
     unit = stored_unit(metadata, column)
     if window is None or unit is None:
-        return groups
-    kept = []
-    for i in groups:
-        bounds = _raw_bounds(metadata.row_group(i).column(column), unit)
-        if bounds is None or (bounds[0] < window[1] and bounds[1] >= window[0]):
-            kept.append(i)
-    return kept
+        return list(range(metadata.num_row_groups))
+    bounds = [_raw_bounds(metadata.row_group(i).column(column), unit) for i in range(metadata.num_row_groups)]
+    return overlapping(bounds, window)
+
+
+def overlapping(bounds: list, window: tuple[int, int] | None) -> list[int]:
+    """Positions of the (low, high) bounds that may hold a time in `window`; None bounds always may."""
+    return [i for i, b in enumerate(bounds) if window is None or b is None or (b[0] < window[1] and b[1] >= window[0])]
+
+
+def row_groups(log) -> list[list] | None:
+    """[low, high, rows] of each row group's timestamps (low and high None
+    without statistics), or None when the timestamps are not a Parquet
+    timestamp column, whose groups cannot be told apart by time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not pa.types.is_timestamp(log.timestamp_type):
+        return None
+    metadata = pq.ParquetFile(log.path).metadata
+    column = _leaf_index(metadata, log.columns[schema.TIMESTAMP])
+    unit = stored_unit(metadata, column)
+    out = []
+    for i in range(metadata.num_row_groups):
+        group = metadata.row_group(i)
+        bounds = _raw_bounds(group.column(column), unit) if unit else None
+        out.append([*(bounds or (None, None)), group.num_rows])
+    return out
 
 
 def stored_unit(metadata, column: int) -> str | None:
@@ -121,9 +142,11 @@ def latest_ns(log) -> int | None:
     return latest
 
 
-def read_batches(log, fields: list[str], window: tuple[int, int] | None) -> Iterator:
+def read_batches(log, fields: list[str], window: tuple[int, int] | None,
+                 groups: tuple[int, int] | None = None) -> Iterator:
     """Record batches with a `ts` column (the raw timestamp) and the given
-    canonical fields the file has, from the row groups that may overlap `window`."""
+    canonical fields the file has, from the row groups that may overlap
+    `window`, or from row groups `groups[0]` to `groups[1] - 1` when given."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -135,11 +158,13 @@ def read_batches(log, fields: list[str], window: tuple[int, int] | None) -> Iter
     dictionary = [c for f, c in present.items() if f in schema.DICTIONARY_FIELDS
                   and not pa.types.is_nested(types.field(c).type)]
     file = pq.ParquetFile(log.path, read_dictionary=dictionary, pre_buffer=False)
-    groups = list(range(file.num_row_groups))
-    if pa.types.is_timestamp(log.timestamp_type):
-        column = _leaf_index(file.metadata, names[0])
-        groups = row_groups_in(file.metadata, column, window)
-    if not groups:
+    if groups is not None:
+        chosen = list(range(*groups))
+    elif pa.types.is_timestamp(log.timestamp_type):
+        chosen = row_groups_in(file.metadata, _leaf_index(file.metadata, names[0]), window)
+    else:
+        chosen = list(range(file.num_row_groups))
+    if not chosen:
         return
-    for batch in file.iter_batches(batch_size=BATCH_ROWS, row_groups=groups, columns=names, use_threads=True):
+    for batch in file.iter_batches(batch_size=BATCH_ROWS, row_groups=chosen, columns=names, use_threads=True):
         yield pa.RecordBatch.from_arrays(batch.columns, names=["ts", *present])

@@ -15,7 +15,9 @@ from ..timeaxis import ACCEPTED_RANGE, ACCEPTED_RANGE_TEXT, EARLIEST_NS
 from ..words import plural
 from .canonical import Cursor, TimeRules, canonical
 from .discovery import discover
-from .files import LogFile, may_overlap, open_log, read_problem, unraisable_into
+from .cache import Cache
+from .files import LogFile, may_overlap, read_problem, unraisable_into
+from .segments import Catalog, Segment, kinds, new_entry
 from .stats import ScanStats
 from .times import ACCEPTED_FORMS
 
@@ -57,18 +59,35 @@ class LogSet:
     counts_files: list[LogFile] = field(default_factory=list)  # hourly counts (schema.COUNTS)
     counter_files: list[LogFile] = field(default_factory=list)  # Autotask counter samples (schema.COUNTER)
     _counted: list | None = field(default=None, repr=False)  # the counts files read (counts.CountedFile)
+    catalog: Catalog | None = field(default=None, repr=False)  # the files as the cache knows them
     _spans: tuple | None = field(default=None, repr=False)  # their UTC spans, for _check_not_counted
     # Each counter file's samples and what reading them said, read on first use.
     counter_read: dict[Path, tuple[object, ScanStats]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def open(cls, specs: list[str], rules: TimeRules = TimeRules()) -> "LogSet":
+    def open(cls, specs: list[str], rules: TimeRules = TimeRules(), cache: Cache | None = None) -> "LogSet":
+        """The files `specs` name, opened from the cache where it has them
+        (a Cache with no folder, the default, is none)."""
         found = discover(specs)
-        opened = [open_log(p) for p in found.paths]
-        kinds = {kind: [log for log in opened if log.kind == kind]
-                 for kind in (schema.CALLS, schema.COUNTS, schema.COUNTER)}
-        return cls(kinds[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
-                   counts_files=kinds[schema.COUNTS], counter_files=kinds[schema.COUNTER])
+        catalog = Catalog(cache or Cache(None), [_zone_key(rules.input_tz), rules.pattern],
+                          _zone_key(rules.display_tz))
+        by_kind = kinds(catalog.open_all(found.paths))
+        return cls(by_kind[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
+                   counts_files=by_kind[schema.COUNTS], counter_files=by_kind[schema.COUNTER], catalog=catalog)
+
+    def read_segment(self, segment: Segment, fields: Iterable[str], stats: ScanStats, recorder=None) -> Iterator:
+        """Every usable row of one segment, as canonical tables (see scan)."""
+        log = self.books().opened(next(log for log in self.files if log.path == segment.path))
+        groups = None if segment.whole else segment.groups
+        yield from self._scan_file(log, [f for f in fields if f != schema.TIMESTAMP], None, stats, groups,
+                                   segment.first_row, recorder)
+
+    def books(self) -> Catalog:
+        if self.catalog is None:  # a LogSet made by hand (tests): books for this run alone
+            self.catalog = Catalog(Cache(None), [None, None], _zone_key(self.rules.display_tz))
+            self.catalog.entries.update({log.path: new_entry(log) for log in self.files})
+            self.catalog.fresh.update({log.path: log for log in self.files})
+        return self.catalog
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -96,16 +115,32 @@ class LogSet:
         """The hourly counts files, read once (in the report's zone, which
         places hours given by their labels). Two of them for one date are
         an error: counting a date twice would invent a breach."""
-        if self._counted is None:
-            from zoneinfo import ZoneInfo
-
-            from .counts import read_counts
-
-            tz = self.rules.display_tz or ZoneInfo("UTC")
-            counted = [read_counts(log.path, log.names, tz) for log in self.counts_files]
+        if self._counted is None:  # (two threads may both read them: the same answer either way)
+            counted = self._read_counts()
             _check_one_file_per_date(counted)
             self._counted = counted
         return self._counted
+
+    def _read_counts(self) -> list:
+        """Each counts file from the cache, else read (and kept)."""
+        from zoneinfo import ZoneInfo
+
+        from .counts import from_json, read_counts, to_json
+
+        books = self.books()
+        keys = {log.path: books.counts_key(log.path) for log in self.counts_files}
+        found = books.cache.get_many([key for key in keys.values() if key])
+        counted, kept = [], {}
+        for log in self.counts_files:
+            key = keys[log.path]
+            if key in found:
+                counted.append(from_json(log.path, found[key][0]))
+                continue
+            counted.append(read_counts(log.path, log.names, self.rules.display_tz or ZoneInfo("UTC")))
+            if key:
+                kept[key] = (str(log.path), to_json(counted[-1]), {})
+        books.cache.put_many(kept)
+        return counted
 
     def counted(self, window: tuple[int, int] | None, stats: ScanStats) -> Iterator:
         """((UTC hour start, category), calls) from the hourly counts files
@@ -152,35 +187,57 @@ class LogSet:
                 stats.add_messages(said)
         return Samples.joined(parts).within(window)
 
-    def latest_ns(self, before: int | None = None) -> int | None:
+    def latest_ns(self, before: int | None = None, whole=None) -> int | None:
         """The latest call (UTC ns), before `before` when given: from what a
         format knows without reading rows (Parquet statistics) when that is
-        a time a call can have, else by reading the file's timestamps."""
+        a time a call can have, else by reading the file's timestamps, or
+        for a format read whole anyway, from `whole(log, before)` (a caller's
+        digests of it, which its report then needs not read again)."""
         end = min(before, ACCEPTED_RANGE[1]) if before is not None else ACCEPTED_RANGE[1]
         hours = [hour for counted in self.hourly_counts() for (hour, _) in counted.counts if hour < end]
         latest = max(hours) if hours else None
+        books = self.books()
         for log in self.files:
-            top = log.format.latest_ns(log)
-            if top is None or top >= end:  # no statistics, or a placeholder such as 9999-12-31
-                top = _max_ts(self._scan_file(log, [], (EARLIEST_NS, end) if before else None, ScanStats()))
+            entry = books.entries.get(log.path, {})
+            if before is None and "latest" in entry:  # known from an earlier run on these bytes
+                top = entry["latest"]
+            elif whole is not None and not log.format.STATISTICS:
+                top = whole(log, before)
+                if before is None:
+                    entry["latest"] = top
+                    books.changed.add(log.path)
+            else:
+                top = self._latest_of(books.opened(log), before, end)
+                if before is None:
+                    entry["latest"] = top
+                    books.changed.add(log.path)
             if top is not None:
                 latest = top if latest is None else max(latest, top)
         return latest
 
-    def _scan_file(self, log: LogFile, fields: list[str], window, stats: ScanStats) -> Iterator:
+    def _latest_of(self, log: LogFile, before: int | None, end: int) -> int | None:
+        top = log.format.latest_ns(log)
+        if top is None or top >= end:  # no statistics, or a placeholder such as 9999-12-31
+            top = _max_ts(self._scan_file(log, [], (EARLIEST_NS, end) if before else None, ScanStats()))
+        return top
+
+    def _scan_file(self, log: LogFile, fields: list[str], window, stats: ScanStats, groups=None,
+                   rows_before: int = 0, recorder=None) -> Iterator:
         import pyarrow as pa
 
         # Counts are always read when a file has them: a row with a bad count is
         # skipped by every report alike, so the reports reconcile.
         wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS])]
         columns = {f: log.columns[f] for f in wanted if f in log.columns}
+        if self.catalog is not None:
+            log = self.catalog.opened(log)
         fmt = log.format
-        cursor = Cursor(log.path, fmt.POSITION, fmt.FIRST_RECORD)
+        cursor = Cursor(log.path, fmt.POSITION, fmt.FIRST_RECORD + rows_before, recorder=recorder)
         seen = 0
         refused: list[BaseException] = []
         try:
             with unraisable_into(refused):
-                batches, names = fmt.batches(log, columns, window, cursor, stats)
+                batches, names = fmt.batches(log, columns, window, cursor, stats, groups)
                 for batch in batches:
                     seen += batch.num_rows
                     table = canonical(batch, names, fields, window, stats, cursor, not fmt.STATISTICS, self.rules)
@@ -189,8 +246,10 @@ class LogSet:
                         yield table
         except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:
             raise LogFormatError(log.path, read_problem(fmt, exc, refused)) from None
-        if not seen and not cursor.rejected and window is None:
+        if not seen and not cursor.rejected and window is None and groups is None:
             stats.note(log.path, "no calls in this file (header only)")
+        if recorder is not None:
+            recorder.finished(cursor, seen, self.rules.input_tz is not None)
         if cursor.before and not cursor.timed:
             raise LogFormatError(log.path, _nothing_readable(cursor))
         if not fmt.STATISTICS:
@@ -198,13 +257,18 @@ class LogSet:
 
 
     def _check_not_counted(self, log: LogFile, table) -> None:
-        """Calls on a date an hourly counts file holds are an error naming
-        both files: counting that date twice would invent a breach."""
-        if not self.counts_files:
+        from ..arrays import int_values
+
+        if self.counts_files:
+            self.check_not_counted(log.path, int_values(table.column("ts")))
+
+    def check_not_counted(self, path: Path, ts) -> None:
+        """Calls (UTC ns, NumPy) on a date an hourly counts file holds are an
+        error naming both files: counting that date twice would invent a breach."""
+        if not self.counts_files or not len(ts):
             return
         import numpy as np
 
-        from ..arrays import int_values
         from ..timeaxis import local_date
 
         if self._spans is None:
@@ -212,15 +276,18 @@ class LogSet:
             self._spans = (np.asarray([end for lo, hi, _ in spans for end in (lo, hi)], dtype=np.int64),
                            [path for _, _, path in spans])
         bounds, paths = self._spans
-        ts = int_values(table.column("ts"))
         at = np.searchsorted(bounds, ts, side="right")
         inside = at % 2 == 1
         if inside.any():
             first = int(np.argmax(inside))
             tz = self.rules.display_tz
             day = local_date(int(ts[first]), tz) if tz else "a date"
-            raise ApihourlyError(f"{day} is in both {paths[int(at[first]) // 2]} (hourly counts) and {log.path} "
+            raise ApihourlyError(f"{day} is in both {paths[int(at[first]) // 2]} (hourly counts) and {path} "
                                  "(calls); counting it twice would invent a breach: leave one of them out of --logs")
+
+
+def _zone_key(tz) -> str | None:
+    return getattr(tz, "key", None)
 
 
 def _check_one_file_per_date(counted: list) -> None:

@@ -31,16 +31,21 @@ class Query:
     @classmethod
     def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
              progress: Callable[..., None] | None = None, input_tz: ZoneInfo | None = None,
-             time_pattern: str | None = None) -> "Query":
+             time_pattern: str | None = None, cache=None) -> "Query":
         """Find, check and open the log files named by `specs` (files,
         folders, globs). Times without an offset were written in `input_tz`;
         without it, machine forms (ISO, epoch) in UTC and forms written for
-        people (11/16/2026 3:04 PM) in `tz`, as Autotask's export writes them."""
+        people (11/16/2026 3:04 PM) in `tz`, as Autotask's export writes them.
+        With `cache` (True: the user's cache folder, or a read.cache.Cache)
+        what each file gave is kept for the next run."""
         from ..arrays import lean_memory_pool
+        from ..read.cache import Cache, cache_folder
         from ..read.canonical import TimeRules
 
         lean_memory_pool()  # before pyarrow loads: see its docstring
-        return cls(LogSet.open(specs, TimeRules(input_tz, tz, time_pattern)), tz, threshold, progress)
+        if not isinstance(cache, Cache):
+            cache = Cache(cache_folder() if cache else None)
+        return cls(LogSet.open(specs, TimeRules(input_tz, tz, time_pattern), cache), tz, threshold, progress)
 
 
 @dataclass
@@ -97,7 +102,9 @@ def latest_day(query: Query, today: date | None = None) -> date:
 
     from ..timeaxis import day_window
 
-    latest = query.logs.latest_ns()
+    from ..count.segments import latest_call
+
+    latest = latest_call(query.logs)
     if latest is None:
         raise ApihourlyError(f"no calls with a readable execution_start in {query.logs.source}")
     today = today or datetime.now(query.tz).date()
@@ -105,7 +112,7 @@ def latest_day(query: Query, today: date | None = None) -> date:
     if latest < end:
         return local_date(latest, query.tz)
     later = [d for d in activity_days(query) if d > today]
-    before = query.logs.latest_ns(before=end)
+    before = latest_call(query.logs, before=end)
     day = local_date(before, query.tz) if before is not None else later[0]
     named = ", ".join(d.isoformat() for d in later[:3]) + (f" and {len(later) - 3:,} more" if len(later) > 3 else "")
     _note_once(query, f"calls are dated after today ({today.isoformat()}): {named}; showing {day.isoformat()} "
@@ -154,7 +161,7 @@ def triple_labels(counts: dict) -> dict[tuple, str]:
     """The column label of every (vendor, integration, tracking id) counted,
     and of every (Category,) of hourly counts files (keys of
     HourlyCounts.counts: hour start, then those)."""
-    cats = {key[1:]: schema.category_of_key(key[1:]) for key in counts}
+    cats = {triple: schema.category_of_key(triple) for triple in {key[1:] for key in counts}}
     labels = schema.column_labels(set(cats.values()))
     return {triple: labels[cat] for triple, cat in cats.items()}
 

@@ -1,0 +1,119 @@
+"""The digests of the segments a report's window needs: from the cache
+where it has them, else read (and kept for the next run). Runs without a
+cache build them the same way and forget them, so a cached answer and a
+fresh one come from the same code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+
+from .. import schema
+from ..read.files import may_overlap
+from ..read.scan import LogSet, read_ahead
+from ..read.segments import Segment
+from ..read.stats import ScanStats
+from ..timeaxis import EARLIEST_NS, LATEST_NS
+from .build import DigestBuilder, Recorder
+from .digest import QUARTER_NS, Digest, Reading, from_entry, to_entry
+
+HEADER_ONLY = "no calls in this file (header only)"
+
+
+@dataclass
+class Digested:
+    segment: Segment
+    digest: Digest
+
+
+def latest_call(logs: LogSet, before: int | None = None) -> int | None:
+    """The latest call (UTC ns), before `before` (a quarter hour) when given;
+    files read whole anyway are digested for it, once for the whole run."""
+    def whole(log, before: int | None) -> int | None:
+        found = digests(logs, None, ScanStats(), files=[log])
+        tops = [item.digest.last_ns if before is None else _last_slot_before(item.digest, before) for item in found]
+        return max((top for top in tops if top is not None), default=None)
+
+    return logs.latest_ns(before, whole)
+
+
+def _last_slot_before(digest: Digest, before: int) -> int | None:
+    """The start of the last quarter hour with calls before `before`: the date
+    of a call in it, which is all the latest date needs."""
+    import numpy as np
+
+    at = int(np.searchsorted(digest.slot, before // QUARTER_NS, "left"))
+    return int(digest.slot[at - 1]) * QUARTER_NS if at else None
+
+
+def digests(logs: LogSet, window: tuple[int, int] | None, stats: ScanStats,
+            progress: Callable[..., None] | None = None, files: list | None = None) -> list[Digested]:
+    """Every segment that may hold calls in `window` (whole quarter hours) with
+    its digest (of `files`, else every call log); `stats` learns what reading
+    them for `window` finds. Digests are kept for the rest of the run too."""
+    if window is not None and any(edge % QUARTER_NS and edge not in (EARLIEST_NS, LATEST_NS) for edge in window):
+        raise ValueError(f"a window of whole quarter hours is needed, not {window}")
+    for path, text in logs.notes:
+        stats.note(path, text)
+    catalog = logs.books()
+    with catalog.lock:
+        found = _digests(logs, catalog, window, stats, progress, logs.files if files is None else files)
+    for text in catalog.cache.notes:
+        stats.note(catalog.cache.folder, text)
+    return found
+
+
+def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: list) -> list[Digested]:
+    files = [log for log in files if may_overlap(log.path, window)]
+    stats.files += len(files)
+    plan = [segment for log in files for segment in catalog.plan(log, window)]
+    keys = {segment: catalog.segment_key(segment) for segment in plan if segment not in catalog.memo}
+    found = catalog.cache.get_many([key for key in keys.values() if key])
+    out, kept, read = [], {}, [0]
+    for segment in plan:
+        if segment in catalog.memo:
+            digest = catalog.memo[segment]
+        elif keys[segment] in found:
+            digest = catalog.memo[segment] = from_entry(*found[keys[segment]])
+        else:
+            digest = catalog.memo[segment] = _built(logs, segment, read, progress)
+            catalog.digested(segment, digest.reading.local_times)
+            key = catalog.segment_key(segment, digest.reading.local_times)
+            if key:
+                kept[key] = (str(segment.path), *to_entry(digest))
+        logs.check_not_counted(segment.path, digest.slot * QUARTER_NS)
+        calls = digest.calls_in(window)
+        digest.reading.replay(stats, segment.path, window, calls)
+        stats.rows += calls
+        out.append(Digested(segment, digest))
+    kept.update(catalog.changed_entries())
+    catalog.changed.clear()
+    catalog.cache.put_many(kept)
+    return out
+
+
+def _built(logs: LogSet, segment: Segment, read: list[int], progress) -> Digest:
+    """Read a segment whole and digest it."""
+    seen, recorder, builder = ScanStats(), Recorder(), DigestBuilder()
+    tables = read_ahead(logs.read_segment(segment, schema.CATEGORY_FIELDS, seen, recorder))
+    with closing(tables):
+        for table in tables:
+            builder.add(table)
+            read[0] += table.num_rows
+            if progress:
+                progress(read[0])
+    return builder.digest(_reading(segment, seen, recorder))
+
+
+def _reading(segment: Segment, seen: ScanStats, recorder: Recorder) -> Reading:
+    """What the read found, in the form a report of any window replays."""
+    name = str(segment.path)
+    form_note = recorder.form_note
+    notices = seen.notices.get(name, [])
+    return Reading(
+        skipped={reason: (s.count, list(s.where), s.unit) for reason, s in seen.skipped.get(name, {}).items()},
+        emptied=recorder.empty, tallies=recorder.tallies,
+        counted_notes=[form_note] if form_note else [],
+        read_notes=[text for text in notices if text not in (form_note, HEADER_ONLY)],
+        header_only=recorder.header_only and segment.whole, local_times=recorder.local_times, unit=recorder.unit)
