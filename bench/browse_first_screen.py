@@ -57,7 +57,8 @@ def once(folder: str) -> None:
 
 def measured(folder: str, cache: Path) -> list[str]:
     """One measurement in a fresh process, with `cache` as apihourly's cache folder."""
-    env = {**os.environ, "APIHOURLY_CACHE_DIR": str(cache)}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached, as installed
+    env["APIHOURLY_CACHE_DIR"] = str(cache)
     done = subprocess.run([sys.executable, __file__, "--once", folder], env=env, capture_output=True,
                           text=True, check=False)
     if done.returncode:

@@ -178,7 +178,10 @@ def command(tool: str, case: Case, baseline: str = "", logs: list[str] | None = 
 def run_once(argv: list[str], keep_output: bool, cache: Path) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds, max RSS in MB and (if kept) stdout of one
     process, whose apihourly keeps its cache in `cache`."""
-    env = {**os.environ, "APIHOURLY_CACHE_DIR": str(cache)}
+    # As installed for use: Python's bytecode cache on (a shell that sets
+    # PYTHONDONTWRITEBYTECODE would have every run compile apihourly's modules again).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["APIHOURLY_CACHE_DIR"] = str(cache)
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, cwd=HERE, env=env)
