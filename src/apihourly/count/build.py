@@ -51,13 +51,17 @@ class Recorder:
 
 
 class DigestBuilder:
-    """Calls per (quarter hour, category) and the call times of one segment, fed
-    its canonical tables in order."""
+    """Calls per (quarter hour, category) of one segment, fed its canonical
+    tables in order; with `peaks`, its call times too, for its rolling peaks
+    (only `days` needs them: other reports spare holding the times)."""
 
-    def __init__(self) -> None:
+    def __init__(self, peaks: bool = False) -> None:
         self.triples: dict[tuple[str, str, str], int] = {}
         self.parts: list[tuple] = []  # (quarter, code, calls) per batch
         self.times: list = []
+        self.peaks = peaks
+        self.first: int | None = None
+        self.last: int | None = None
 
     def add(self, table) -> None:
         import numpy as np
@@ -74,7 +78,11 @@ class DigestBuilder:
             pair = (ts // QUARTER_NS - base) * width + lookup[rows]
             keys, counts = _tally(pair)
             self.parts.append((keys // width + base, keys % width, counts))
-            self.times.append(ts)
+            low, high = int(ts.min()), int(ts.max())
+            self.first = low if self.first is None else min(self.first, low)
+            self.last = high if self.last is None else max(self.last, high)
+            if self.peaks:
+                self.times.append(ts)
 
     def _code(self, triple: tuple[str, str, str]) -> int:
         return self.triples.setdefault(triple, len(self.triples))
@@ -83,18 +91,30 @@ class DigestBuilder:
         import numpy as np
 
         slot, code, calls = _merged(self.parts)
-        ts = np.concatenate(self.times) if self.times else np.zeros(0, dtype=np.int64)
-        self.times = []
-        ts.sort(kind="stable")  # in place; logs are nearly always in time order already, which it is fast on
-        if not len(ts):
-            empty = np.zeros(0, dtype=np.int64)
-            return Digest(list(self.triples), slot, code, calls, None, None, empty, empty, empty, empty, reading)
-        first, last = int(ts[0]), int(ts[-1])
-        quarters, peaks = quarter_peaks(ts)
-        # Copies: a view would keep every call time of the segment alive with its digest.
-        head = ts[:np.searchsorted(ts, first + HEAD_NS, "left")].copy()
-        tail = ts[np.searchsorted(ts, last - TAIL_NS, "right"):].copy()
-        return Digest(list(self.triples), slot, code, calls, first, last, quarters, peaks, head, tail, reading)
+        digest = Digest(list(self.triples), slot, code, calls, self.first, self.last, None, None, None, None,
+                        reading)
+        if self.peaks:
+            ts = np.concatenate(self.times) if self.times else np.zeros(0, dtype=np.int64)
+            self.times = []
+            with_peaks(digest, ts)
+        return digest
+
+
+def with_peaks(digest: Digest, ts) -> None:
+    """Give `digest` its rolling peaks per quarter hour and the exact times
+    of its first 75 and last 60 minutes, from all its call times `ts`."""
+    import numpy as np
+
+    ts.sort(kind="stable")  # in place; logs are nearly always in time order already, which it is fast on
+    if not len(ts):
+        empty = np.zeros(0, dtype=np.int64)
+        digest.quarters, digest.quarter_peaks, digest.head, digest.tail = empty, empty, empty, empty
+        return
+    first, last = int(ts[0]), int(ts[-1])
+    digest.quarters, digest.quarter_peaks = quarter_peaks(ts)
+    # Copies: a view would keep every call time of the segment alive with its digest.
+    digest.head = ts[:np.searchsorted(ts, first + HEAD_NS, "left")].copy()
+    digest.tail = ts[np.searchsorted(ts, last - TAIL_NS, "right"):].copy()
 
 
 def quarter_peaks(ts):
@@ -107,7 +127,8 @@ def quarter_peaks(ts):
     from .rolling import peaks_by_day
 
     reach = HOUR_NS // QUARTER_NS
-    called = np.unique(ts // QUARTER_NS)
+    quarter = ts // QUARTER_NS
+    called = quarter[np.concatenate(([True], quarter[1:] != quarter[:-1]))]  # ts are sorted
     active = np.unique((called[:, None] + np.arange(reach + 1)).ravel())
     quarters, peaks = [], []
     for a, b in quarter_runs(active):

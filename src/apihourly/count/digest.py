@@ -38,11 +38,16 @@ class Digest:
     calls: object  # int64
     first_ns: int | None
     last_ns: int | None
+    # What rolling peaks need (None until a report asks for them; count/build.with_peaks):
     quarters: object  # int64 UTC quarter hours (ns // QUARTER_NS) where its rolling count is above zero ...
     quarter_peaks: object  # ... and its own highest rolling count in each
     head: object  # int64 sorted times < first_ns + HEAD_NS
     tail: object  # int64 sorted times > last_ns - TAIL_NS
     reading: "Reading" = None
+
+    @property
+    def has_peaks(self) -> bool:
+        return self.quarters is not None
 
     @property
     def total(self) -> int:
@@ -140,10 +145,11 @@ def to_entry(digest: Digest) -> tuple[dict, dict]:
     in the header, in their coarsest unit and the smallest integer type that
     holds them, so a day's call times take a byte or two each."""
     header = {"triples": digest.triples, "first_ns": digest.first_ns, "last_ns": digest.last_ns,
-              "reading": digest.reading.to_json(), "ascending": {}}
-    arrays = {"code": _narrow(digest.code), "calls": _narrow(digest.calls),
-              "quarter_peaks": _narrow(digest.quarter_peaks)}
-    for name in ASCENDING:
+              "reading": digest.reading.to_json(), "ascending": {}, "peaks": digest.has_peaks}
+    arrays = {"code": _narrow(digest.code), "calls": _narrow(digest.calls)}
+    if digest.has_peaks:
+        arrays["quarter_peaks"] = _narrow(digest.quarter_peaks)
+    for name in ASCENDING if digest.has_peaks else ASCENDING[:1]:
         values = getattr(digest, name)
         unit = _unit(values)
         base = int(values[0]) if len(values) else 0
@@ -188,10 +194,12 @@ def from_entry(header: dict, arrays: dict) -> Digest:
     import numpy as np
 
     def ascending(name):
+        if name not in arrays:
+            return None
         base, unit = header["ascending"][name]
         return (np.cumsum(arrays[name], dtype=np.int64) + base // unit) * unit
 
+    peaks = arrays["quarter_peaks"].astype(np.int64) if "quarter_peaks" in arrays else None
     return Digest([tuple(t) for t in header["triples"]], ascending("slot"), arrays["code"].astype(np.int64),
                   arrays["calls"].astype(np.int64), header["first_ns"], header["last_ns"], ascending("quarters"),
-                  arrays["quarter_peaks"].astype(np.int64), ascending("head"), ascending("tail"),
-                  Reading.from_json(header["reading"]))
+                  peaks, ascending("head"), ascending("tail"), Reading.from_json(header["reading"]))

@@ -26,12 +26,13 @@ class HourlyCounts:
 
 
 def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = None,
-                 progress: Callable[..., None] | None = None) -> HourlyCounts:
+                 progress: Callable[..., None] | None = None, peaks: bool = False) -> HourlyCounts:
     """Calls per local hour inside `window` (UTC ns, whole minutes), summed
     from the digests of the segments the window needs (count/segments.py:
     from the cache, else read), and from hourly counts files.
     `progress(calls_read)` is called as segments are read, and
-    `progress(calls_read, finished=True)` at the end.
+    `progress(calls_read, finished=True)` at the end. With `peaks` the
+    digests also hold what rolling peaks need (count/peaks.py).
     """
     from .segments import digests
 
@@ -39,7 +40,7 @@ def count_hourly(logs: LogSet, tz: ZoneInfo, window: tuple[int, int] | None = No
     counts: dict[tuple, int] = {}
     hours = HourStarts(tz)
     try:
-        found = digests(logs, window, stats, progress)
+        found = digests(logs, window, stats, progress, peaks=peaks)
         counts.update(_hourly(found, hours, window))
         for key, calls in logs.counted(window, stats):
             counts[key] = counts.get(key, 0) + calls

@@ -15,7 +15,7 @@ from ..read.scan import LogSet, read_ahead
 from ..read.segments import Segment
 from ..read.stats import ScanStats
 from ..timeaxis import EARLIEST_NS, LATEST_NS
-from .build import DigestBuilder, Recorder
+from .build import DigestBuilder, Recorder, with_peaks
 from .digest import QUARTER_NS, Digest, Reading, from_entry, to_entry
 
 HEADER_ONLY = "no calls in this file (header only)"
@@ -48,23 +48,25 @@ def _last_slot_before(digest: Digest, before: int) -> int | None:
 
 
 def digests(logs: LogSet, window: tuple[int, int] | None, stats: ScanStats,
-            progress: Callable[..., None] | None = None, files: list | None = None) -> list[Digested]:
+            progress: Callable[..., None] | None = None, files: list | None = None,
+            peaks: bool = False) -> list[Digested]:
     """Every segment that may hold calls in `window` (whole quarter hours) with
-    its digest (of `files`, else every call log); `stats` learns what reading
-    them for `window` finds. Digests are kept for the rest of the run too."""
+    its digest (of `files`, else every call log), with its rolling peaks when
+    `peaks`; `stats` learns what reading them for `window` finds. Digests are
+    kept for the rest of the run too."""
     if window is not None and any(edge % QUARTER_NS and edge not in (EARLIEST_NS, LATEST_NS) for edge in window):
         raise ValueError(f"a window of whole quarter hours is needed, not {window}")
     for path, text in logs.notes:
         stats.note(path, text)
     catalog = logs.books()
     with catalog.lock:
-        found = _digests(logs, catalog, window, stats, progress, logs.files if files is None else files)
+        found = _digests(logs, catalog, window, stats, progress, logs.files if files is None else files, peaks)
     for text in catalog.cache.notes:
         stats.note(catalog.cache.folder, text)
     return found
 
 
-def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: list) -> list[Digested]:
+def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: list, peaks: bool) -> list[Digested]:
     files = [log for log in files if may_overlap(log.path, window)]
     stats.files += len(files)
     plan = [segment for log in files for segment in catalog.plan(log, window)]
@@ -77,9 +79,14 @@ def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: l
         elif keys[segment] in found:
             digest = catalog.memo[segment] = from_entry(*found[keys[segment]])
         else:
-            digest = catalog.memo[segment] = _built(logs, segment, read, progress)
+            digest = catalog.memo[segment] = _built(logs, segment, read, progress, peaks)
             catalog.digested(segment, digest.reading.local_times)
-            key = catalog.segment_key(segment, digest.reading.local_times)
+            keys[segment] = catalog.segment_key(segment, digest.reading.local_times)
+            if keys[segment]:
+                kept[keys[segment]] = (str(segment.path), *to_entry(digest))
+        if peaks and not digest.has_peaks:  # digested by a report that needed none: read its times now
+            with_peaks(digest, _times(logs, segment))
+            key = keys.get(segment) or catalog.segment_key(segment)
             if key:
                 kept[key] = (str(segment.path), *to_entry(digest))
         logs.check_not_counted(segment.path, digest.slot * QUARTER_NS)
@@ -93,9 +100,21 @@ def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: l
     return out
 
 
-def _built(logs: LogSet, segment: Segment, read: list[int], progress) -> Digest:
+def _times(logs: LogSet, segment: Segment):
+    """All call times of a segment (UTC ns, NumPy)."""
+    import numpy as np
+
+    from ..arrays import int_values
+
+    tables = read_ahead(logs.read_segment(segment, [], ScanStats()))
+    with closing(tables):
+        parts = [int_values(table.column("ts")) for table in tables]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _built(logs: LogSet, segment: Segment, read: list[int], progress, peaks: bool) -> Digest:
     """Read a segment whole and digest it."""
-    seen, recorder, builder = ScanStats(), Recorder(), DigestBuilder()
+    seen, recorder, builder = ScanStats(), Recorder(), DigestBuilder(peaks)
     tables = read_ahead(logs.read_segment(segment, schema.CATEGORY_FIELDS, seen, recorder))
     with closing(tables):
         for table in tables:

@@ -20,7 +20,7 @@ def days(query: Query, since: date | None = None, until: date | None = None,
          db_threshold: int = schema.DEFAULT_DB_THRESHOLD) -> Report:
     """One row per local date with calls (from `since` to `until` when given):
     calls, integrations, hours over limit, and the peak rolling 60-minute count."""
-    counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), progress=query.progress)
+    counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), query.progress, peaks=True)
     rows = _per_date(counts.counts, query)
     counted = query.logs.counted_dates(query.tz)
     dates = [date.fromisoformat(row[0]) for row in rows]
