@@ -14,8 +14,9 @@ def links(page):
     return [target for target in LINK.findall(page.read_text(encoding="utf-8")) if "://" not in target]
 
 
-def test_the_readme_stays_under_220_lines():
-    assert len(README.read_text(encoding="utf-8").splitlines()) < 220
+def test_the_readme_stays_under_250_lines():
+    # (220 until it had three kinds of input and a cache to explain)
+    assert len(README.read_text(encoding="utf-8").splitlines()) < 250
 
 
 def test_the_readme_links_to_the_docs_it_leaves_details_to():

@@ -34,8 +34,8 @@ class Digest:
 
     triples: list[tuple[str, str, str]]  # category code -> (vendor, integration, tracking id)
     slot: object  # int64 UTC quarter hour (ns // QUARTER_NS), ascending, per (quarter, code) with calls
-    code: object  # int32
-    calls: object  # int64
+    code: object  # int: position in `triples`
+    calls: object  # int64 calls of that quarter hour and category
     first_ns: int | None
     last_ns: int | None
     # What rolling peaks need (None until a report asks for them; count/build.with_peaks):
@@ -48,10 +48,6 @@ class Digest:
     @property
     def has_peaks(self) -> bool:
         return self.quarters is not None
-
-    @property
-    def total(self) -> int:
-        return int(self.calls.sum())
 
     def in_window(self, window: tuple[int, int] | None):
         """Positions of the (quarter, code) rows inside `window` (whole quarter hours)."""
