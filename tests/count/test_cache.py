@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from make_logs import call, iso_z, write_csv, write_parquet
 
 from apihourly import reports
+from apihourly.errors import ApihourlyError
 from apihourly.output.cells import caption, messages
 from apihourly.output.export import json_pieces
 from apihourly.read.cache import Cache
@@ -49,7 +50,16 @@ def write_logs(folder, rows, split):
 
 
 def everything(folder, zone, cache) -> list:
-    """Every report a cache serves, as what a user sees: JSON, notes and warnings, and the caption."""
+    """Every report a cache serves, as what a user sees: JSON, notes and
+    warnings, and the caption; or the error (a file cut to its bad rows has
+    no readable time), which must be the same too."""
+    try:
+        return _reports(folder, zone, cache)
+    except ApihourlyError as exc:
+        return [("error", str(exc))]
+
+
+def _reports(folder, zone, cache) -> list:
     query = Query(LogSet.open([str(folder)], TimeRules(display_tz=zone), cache), zone, 2)
     days = reports.days(query)
     built = [days]
@@ -186,3 +196,23 @@ def test_a_warm_run_loads_neither_pyarrow_nor_pandas(tmp_path, logdir, command, 
     assert cold.stderr.splitlines()[-1] == str(unloaded == "pyarrow")  # reading Parquet needs pyarrow, not pandas
     warm = subprocess.run(argv, env=env, capture_output=True, text=True)
     assert warm.stderr.splitlines()[-1] == "False"
+
+
+def test_what_is_kept_of_an_earlier_version_of_a_file_is_dropped(tmp_path, logdir):
+    path = write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="V")])
+    write_csv(logdir / "b.csv", [call("2026-11-14T10:00:00Z", vendor="W")])
+    env = {"APIHOURLY_CACHE_DIR": str(tmp_path / "c")}
+
+    def entries():
+        with sqlite3.connect(tmp_path / "c" / "cache.sqlite") as db:
+            return sorted(db.execute("SELECT path, COUNT(*) FROM entries GROUP BY path").fetchall())
+
+    run("days", "--logs", str(logdir), env=env)
+    before = entries()
+    assert before == [(str(path), 2), (str(logdir / "b.csv"), 2)]  # a file's entry and its digest
+    for hour in range(11, 14):  # a log that grows, read after each append
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"2026-11-15T{hour}:00:00Z,query,Tickets,1,V,,,u,5,ip\n")
+        assert run("days", "--logs", str(logdir), "--csv", env=env).stdout.splitlines()[-1].startswith(
+            f"2026-11-15,{hour - 9},")
+        assert entries() == before

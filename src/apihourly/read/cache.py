@@ -135,6 +135,19 @@ class Cache:
         except sqlite3.DatabaseError as exc:  # full disk, read-only, locked past BUSY_MS
             self._give_up(f"cache not written ({_reason(exc)}); reports still run, without it")
 
+    def drop_paths(self, paths: list[str]) -> None:
+        """Remove every entry about these files: what an earlier version of
+        them gave (a log that grew leaves one such set per run otherwise)."""
+        with self._lock:
+            db = self._connection()
+            if db is None or not paths:
+                return
+            try:
+                with db:
+                    db.executemany("DELETE FROM entries WHERE path = ?", [(path,) for path in paths])
+            except sqlite3.DatabaseError as exc:
+                self._give_up(f"cache not written ({_reason(exc)}); reports still run, without it")
+
     def info(self) -> dict:
         """Entries, bytes on disk, log files covered and the oldest entry's time."""
         db = self._connection()

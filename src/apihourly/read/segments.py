@@ -70,6 +70,8 @@ class Catalog:
             for path, key in keys.items():
                 if key in found and found[key][0].get("kind"):
                     self.entries[path] = found[key][0]
+            # A file the cache has no entry for is new, or changed: whatever is kept of it is stale.
+            self.cache.drop_paths([str(path) for path in keys if path not in self.entries])
         return [self._log(path) for path in paths]
 
     def _log(self, path: Path) -> LogFile:
