@@ -165,7 +165,8 @@ def test_no_cache_writes_nothing_and_cache_info_and_clear_say_what_is_kept(tmp_p
     write_csv(logdir / "a.csv", [call("2026-11-15T10:00:00Z", vendor="V")])
     env = {"APIHOURLY_CACHE_DIR": str(tmp_path / "c")}
     assert run("summary", "--logs", str(logdir), "--no-cache", env=env).exit_code == 0
-    assert not (tmp_path / "c").exists()
+    assert json.loads(run("cache", "info", "--json", env=env).stdout)["entries"] == 0
+    assert not (tmp_path / "c").exists()  # neither --no-cache nor cache info makes one
     run("summary", "--logs", str(logdir), env=env)
     info = json.loads(run("cache", "info", "--json", env=env).stdout)
     assert (info["folder"], info["entries"], info["logs"]) == (str(tmp_path / "c"), 2, 1)

@@ -149,13 +149,17 @@ class Cache:
                 self._give_up(f"cache not written ({_reason(exc)}); reports still run, without it")
 
     def info(self) -> dict:
-        """Entries, bytes on disk, log files covered and the oldest entry's time."""
-        db = self._connection()
-        path = self.folder / DATABASE if self.folder else None
-        size = path.stat().st_size if path and path.exists() else 0
+        """Entries, bytes on disk (the database and its write-ahead log), log
+        files covered and the oldest entry's time; a cache not made yet is
+        left unmade."""
+        parts = [self.folder / (DATABASE + suffix) for suffix in ("", "-wal", "-shm")] if self.folder else []
+        size = sum(part.stat().st_size for part in parts if part.exists())
+        db = self._connection() if parts and parts[0].exists() else None
         if db is None:
             return {"folder": str(self.folder), "entries": 0, "bytes": size, "logs": 0, "oldest": None}
-        entries, logs, oldest = db.execute("SELECT COUNT(*), COUNT(DISTINCT path), MIN(created) FROM entries").fetchone()
+        with self._lock:
+            entries, logs, oldest = db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT path), MIN(created) FROM entries").fetchone()
         return {"folder": str(self.folder), "entries": entries, "bytes": size, "logs": logs, "oldest": oldest}
 
     def clear(self) -> int:
