@@ -70,23 +70,25 @@ def overlapping(bounds: list, window: tuple[int, int] | None) -> list[int]:
     return [i for i, b in enumerate(bounds) if window is None or b is None or (b[0] < window[1] and b[1] >= window[0])]
 
 
-def row_groups(log) -> list[list] | None:
+def row_groups(log, bounds: bool = True) -> list[list] | None:
     """[low, high, rows] of each row group's timestamps (low and high None
-    without statistics), or None when the timestamps are not a Parquet
-    timestamp column, whose groups cannot be told apart by time."""
+    without statistics, or without `bounds`), or None when the timestamps
+    are not a Parquet timestamp column, whose groups cannot be told apart by time."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if not pa.types.is_timestamp(log.timestamp_type):
         return None
     metadata = pq.ParquetFile(log.path).metadata
+    if not bounds:
+        return [[None, None, metadata.row_group(i).num_rows] for i in range(metadata.num_row_groups)]
     column = _leaf_index(metadata, log.columns[schema.TIMESTAMP])
     unit = stored_unit(metadata, column)
     out = []
     for i in range(metadata.num_row_groups):
         group = metadata.row_group(i)
-        bounds = _raw_bounds(group.column(column), unit) if unit else None
-        out.append([*(bounds or (None, None)), group.num_rows])
+        found = _raw_bounds(group.column(column), unit) if unit else None
+        out.append([*(found or (None, None)), group.num_rows])
     return out
 
 

@@ -94,7 +94,7 @@ class Catalog:
         """The segments that may hold calls in `window`: those digested
         before, and new ones for the row groups none of them covers."""
         entry = self.entries[log.path]
-        groups = self._groups(log)
+        groups = self._groups(log, window is not None)
         if not groups:  # not read by row groups, or none: the file is one segment
             return [Segment(log.path, WHOLE)]
         from .parquet import overlapping
@@ -109,13 +109,21 @@ class Catalog:
             starts.append(starts[-1] + rows)
         return [Segment(log.path, s, starts[s[0]]) for s in sorted(used + runs)]
 
-    def _groups(self, log: LogFile) -> list | None:
+    def _groups(self, log: LogFile, bounds: bool) -> list | None:
+        """[low, high, rows] of each row group (None: not read by row
+        groups). Their time bounds are read only for a report with a window,
+        as a read without one never needs statistics: pyarrow can abort the
+        process on the statistics of a damaged file."""
         entry = self.entries[log.path]
-        if not entry.get("groups_known"):
-            reader = log.format
-            entry["groups"] = reader.row_groups(self.opened(log)) if hasattr(reader, "row_groups") else None
-            entry["groups_known"] = True
+        reader = log.format
+        known = entry.get("groups_known") and (entry.get("bounds_known") or not bounds)
+        if not known and hasattr(reader, "row_groups"):
+            entry["groups"] = reader.row_groups(self.opened(log), bounds)
+            entry["bounds_known"] = bounds
             self.changed.add(log.path)
+        elif not known:
+            entry["groups"] = None
+        entry["groups_known"] = True
         return entry["groups"]
 
     def digested(self, segment: Segment, local_times: bool) -> None:
