@@ -29,10 +29,16 @@ class Digested:
 
 def latest_call(logs: LogSet, before: int | None = None) -> int | None:
     """The latest call (UTC ns), before `before` (a quarter hour) when given;
-    files read whole anyway are digested for it, once for the whole run."""
+    files read whole anyway are digested for it, all in one go (one cache
+    lookup and one write), and kept for the rest of the run."""
+    of_file: dict = {}
+
     def whole(log, before: int | None) -> int | None:
-        found = digests(logs, None, ScanStats(), files=[log])
-        tops = [item.digest.last_ns if before is None else _last_slot_before(item.digest, before) for item in found]
+        if not of_file:
+            unstated = [f for f in logs.files if not f.format.STATISTICS]
+            for item in digests(logs, None, ScanStats(), files=unstated):
+                of_file.setdefault(item.segment.path, []).append(item.digest)
+        tops = [d.last_ns if before is None else _last_slot_before(d, before) for d in of_file.get(log.path, [])]
         return max((top for top in tops if top is not None), default=None)
 
     return logs.latest_ns(before, whole)

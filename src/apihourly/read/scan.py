@@ -201,13 +201,9 @@ class LogSet:
             entry = books.entries.get(log.path, {})
             if before is None and "latest" in entry:  # known from an earlier run on these bytes
                 top = entry["latest"]
-            elif whole is not None and not log.format.STATISTICS:
-                top = whole(log, before)
-                if before is None:
-                    entry["latest"] = top
-                    books.changed.add(log.path)
             else:
-                top = self._latest_of(books.opened(log), before, end)
+                read_whole = whole is not None and not log.format.STATISTICS
+                top = whole(log, before) if read_whole else self._latest_of(books.opened(log), before, end)
                 if before is None:
                     entry["latest"] = top
                     books.changed.add(log.path)
@@ -254,7 +250,6 @@ class LogSet:
             raise LogFormatError(log.path, _nothing_readable(cursor))
         if not fmt.STATISTICS:
             self.extents[log.path] = Extent(window, cursor.span, stats.skips_of(log.path))
-
 
     def _check_not_counted(self, log: LogFile, table) -> None:
         from ..arrays import int_values
