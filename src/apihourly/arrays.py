@@ -90,3 +90,17 @@ def lean_memory_pool() -> None:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
     except (NotImplementedError, AttributeError):
         pass
+
+
+def stable_order(keys):
+    """np.argsort(keys, kind="stable") for non-negative integer keys, in the
+    smallest dtype that holds them: NumPy sorts 8- and 16-bit keys stably by
+    radix, in linear time, several times faster than int64 keys on a day of
+    millions of calls."""
+    import numpy as np
+
+    keys = np.asarray(keys)
+    top = int(keys.max()) if len(keys) else 0
+    if 0 <= (int(keys.min()) if len(keys) else 0) and top < 1 << 16:
+        keys = keys.astype(np.uint8 if top < 1 << 8 else np.uint16)
+    return np.argsort(keys, kind="stable")

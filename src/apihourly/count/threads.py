@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..arrays import stable_order
 from ..timeaxis import EARLIEST_NS
 from . import rolling
 
@@ -32,7 +33,7 @@ def thread_usage(group, start, duration_ms, max_threads: int, since: int | None 
 
     group = np.asarray(group)
     start = np.asarray(start, dtype=np.int64)
-    events = _Events.packed(group, start, np.asarray(duration_ms)) if not per_call else None
+    events = _Events.packed(group, start, np.asarray(duration_ms))
     if events is None:
         end = np.asarray(duration_ms, dtype=np.int64) * 1_000_000
         end = start + np.maximum(end, 1, out=end)
@@ -40,7 +41,8 @@ def thread_usage(group, start, duration_ms, max_threads: int, since: int | None 
     rises, falls, peaks = _stretches(events.level, max_threads)
     intervals = np.column_stack([events.group_at(rises), events.time_at(rises), events.time_at(falls), peaks])
     groups = np.flatnonzero(np.bincount(group)) if len(group) else group
-    return Threads(intervals.astype(np.int64), events.group_max(groups, since), events.level_at_start(len(start)))
+    levels = events.level_at_start(group, start) if per_call else None
+    return Threads(intervals.astype(np.int64), events.group_max(groups, since), levels)
 
 
 @dataclass
@@ -126,14 +128,23 @@ class _Events:
             out[g] = int(self.level[lo:hi].max()) if hi > lo else 0
         return out
 
-    def level_at_start(self, n: int):
+    def level_at_start(self, group, start):
+        """Calls in flight just after each call started, itself included.
+        Calls of one group starting at one instant take their levels in the
+        order given, as a stable lexsort would give them."""
         import numpy as np
 
-        if self.order is None:
-            return None
+        n = len(start)
         out = np.empty(n, dtype=np.int64)
-        is_start = self.order >= n
-        out[self.order[is_start] - n] = self.level[is_start]
+        if self.order is not None:
+            is_start = self.order >= n
+            out[self.order[is_start] - n] = self.level[is_start]
+            return out
+        if len(start) and np.all(start[1:] >= start[:-1]):  # in time order: group alone orders them
+            order = stable_order(group)
+        else:
+            order = np.argsort((group.astype(np.int64) << self.shift) | ((start - self.t0) << 1), kind="stable")
+        out[order] = self.level[(self.keys & 1) == 1]
         return out
 
 
