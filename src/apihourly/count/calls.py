@@ -31,6 +31,7 @@ class Calls:
     entities: list[str]
     duration_ms: object
     stats: ScanStats = field(default_factory=ScanStats)
+    order: object = None  # per call, its position in the order the logs gave them (None: the same)
 
     def category(self, part: slice = slice(None)):
         """Label positions of the calls in `part`."""
@@ -61,6 +62,7 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
         for table in tables:
             cols.append(_batch_arrays(table, book))
     cols = cols.arrays()
+    order = None
     if np.any(cols["ts"][1:] < cols["ts"][:-1]):  # logs are usually in order already
         order = np.argsort(cols["ts"], kind="stable")
         cols = {k: v[order] for k, v in cols.items()}
@@ -68,7 +70,7 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
     pairs = list(book.pairs)
     group_category = np.array([position[c] for c, _ in pairs] or [0], dtype=np.int64)
     return Calls(cols["ts"], cols["group"], group_category, [e for _, e in pairs], labels,
-                 list(book.text["entity"]), cols["duration_ms"], stats)
+                 list(book.text["entity"]), cols["duration_ms"], stats, order)
 
 
 class _Columns:

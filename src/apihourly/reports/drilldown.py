@@ -101,14 +101,14 @@ def _hour_rows(query: Query, window: tuple[int, int], stats: ScanStats, triples:
     for table in query.logs.scan(fields, window, stats):
         for batch in table.to_batches():
             kept = pa.Table.from_batches([batch.filter(bool_array(category_mask(batch, triples)))])
-            tables.append(kept.cast(_plain_schema(kept)))
+            tables.append(kept.cast(plain_schema(kept)))
     rows = pa.concat_tables(tables) if tables else None
     if rows is None or not rows.num_rows:
         return None
     return rows.take(pc.sort_indices(rows, sort_keys=[("ts", "ascending")]))  # a stable sort
 
 
-def _plain_schema(table):
+def plain_schema(table):
     import pyarrow as pa
 
     return pa.schema([

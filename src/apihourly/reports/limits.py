@@ -16,7 +16,7 @@ from ..read.stats import ScanStats
 from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, MINUTE_NS, day_window, iso, local_iso
 from ..words import plural
 from .model import Query, Report, day_notes, require_calls, triple_labels
-from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Table
+from .table import COUNT, INSTANT, MINUTE, SHARE, Column, Lazy, Table
 
 INTEGRATION, ENTITY = Column("Integration"), Column("Entity")
 TIERS_COLUMNS = (Column("Tier", rule="tier"), Column("From calls", COUNT), Column("Effect"),
@@ -56,6 +56,7 @@ class Analysis:
     threads: Threads
     hourly_over: list[tuple[int, str, int]]  # (hour start ns, label, calls)
     settings: LimitSettings
+    read: tuple[int, int] | None = None  # the window the calls were read from
 
     @property
     def day_calls(self) -> int:
@@ -63,23 +64,25 @@ class Analysis:
 
 
 def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSettings,
-            fit: bool = False, before: int = HOUR_NS) -> Analysis:
+            fit: bool = False, before: int = HOUR_NS, per_call: bool = False) -> Analysis:
     """Read [lo - `before`, hi) and check every limit over [lo, hi); the hour
     before matters because windows that end in the period start there.
     With `fit` (a check, not a report) the period shrinks to the calls it
     holds and no minute series is built: calls ten years apart cost their
-    calls, not ten years of minutes."""
+    calls, not ten years of minutes. With `per_call`, the threads in flight
+    as each call started are kept (threads.level_at_start)."""
     import numpy as np
 
-    calls = load_calls(query.logs, (window[0] - before, window[1]) if window else None)
+    read = (window[0] - before, window[1]) if window else None
+    calls = load_calls(query.logs, read)
     lo, hi = window or (EARLIEST_NS, LATEST_NS)
     if fit or window is None:
         lo, hi = _fit(lo, hi, calls.ts)
     first = int(np.searchsorted(calls.ts, lo, "left"))
     usage = rolling.rolling_usage(calls.ts, lo, hi, settings.db_threshold, minutes=not fit)
-    threads = thread_usage(calls.group, calls.ts, calls.duration_ms, settings.max_threads, since=lo)
+    threads = thread_usage(calls.group, calls.ts, calls.duration_ms, settings.max_threads, since=lo, per_call=per_call)
     hourly = _hourly_over(calls, first, query, lo, hi)
-    return Analysis(calls, lo, hi, first, usage, threads, hourly, settings)
+    return Analysis(calls, lo, hi, first, usage, threads, hourly, settings, read)
 
 
 def _fit(lo: int, hi: int, ts) -> tuple[int, int]:
@@ -200,13 +203,38 @@ def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettin
     `meta`, the limits exceeded in `breaches`. With counter samples, the
     `counter` part and `meta["counter"]` set Autotask's own count beside
     the replay (else the part is empty and `meta["counter"]` None)."""
+    return limits_of(query, analyse_day(query, day, settings))
+
+
+@dataclass
+class DayAnalysis:
+    """One day's limits checked, with what the report says beside them."""
+
+    day: date
+    analysis: Analysis
+    samples: object  # read.counter.Samples of the day
+    threshold_note: str | None
+
+
+def analyse_day(query: Query, day: date, settings: LimitSettings, per_call: bool = False) -> DayAnalysis:
+    """Every limit checked on `day` (see analyse), the rolling threshold
+    settled from the counter samples when not given."""
     require_calls(query, day)
     window = day_window(day, query.tz)
     said = ScanStats()
     samples = query.logs.counter_samples(window, said)
     settings, threshold_note = _settled(settings, samples, day)
-    analysis = analyse(query, window, settings, before=max(HOUR_NS, _longest_timeframe(samples)))
+    analysis = analyse(query, window, settings, before=max(HOUR_NS, _longest_timeframe(samples)), per_call=per_call)
     analysis.calls.stats.add_messages(said)
+    return DayAnalysis(day, analysis, samples, threshold_note)
+
+
+def limits_of(query: Query, checked: DayAnalysis, with_breaches: bool = True) -> Report:
+    """The limits report of a day already analysed; without its `breaches`
+    (None) unless `with_breaches`: listing a busy day's thread stretches
+    one by one takes a second and more."""
+    analysis, samples, day, threshold_note = checked.analysis, checked.samples, checked.day, checked.threshold_note
+    settings = analysis.settings
     tz, usage = query.tz, analysis.rolling
     counter = CounterCheck.of(samples, analysis.calls.ts)
     parts = {"tiers": _tiers(analysis, tz), "peak": _peak(analysis), "minutes": _minutes(analysis, tz),
@@ -220,7 +248,8 @@ def limits_report(query: Query, day: date, settings: LimitSettings = LimitSettin
         "counter": counter.meta(tz, len(query.logs.counter_files)),
     }
     report = Report("limits", parts["tiers"], tz, query.threshold, analysis.calls.stats, day,
-                    parts=parts, covers={"date": day.isoformat()}, meta=meta, breaches=breaches(analysis, query))
+                    parts=parts, covers={"date": day.isoformat()}, meta=meta,
+                    breaches=breaches(analysis, query) if with_breaches else None)
     report.notes += day_notes(query, day, analysis.day_calls)
     report.notes += [*([threshold_note] if threshold_note else []), *_counter_notes(query, day, samples)]
     return report
@@ -351,10 +380,10 @@ def _threads(analysis: Analysis, tz) -> Table:
     without = np.bincount(group[calls.duration_ms[first:] < 0], minlength=len(counts))[present]
     top = analysis.threads.group_max
     intervals = day_intervals(analysis)
-    times_over = dict(zip(*np.unique(intervals[:, 0], return_counts=True)))
-    first_over: dict[int, int] = {}
-    for g, start in intervals[:, :2].tolist():
-        first_over[g] = min(start, first_over.get(g, start))
+    over_groups, times = np.unique(intervals[:, 0], return_counts=True)
+    by_start = intervals[np.lexsort((intervals[:, 1], intervals[:, 0]))]  # each group's earliest first
+    times_over = dict(zip(over_groups.tolist(), times.tolist()))
+    first_over = dict(zip(over_groups.tolist(), by_start[np.searchsorted(by_start[:, 0], over_groups), 1].tolist()))
     integrations, entities = calls.names_of(present)
     rows = [[integration, entity, int(n), int(none), top.get(g, 0), int(times_over.get(g, 0)),
              iso(first_over.get(g), tz)]
@@ -365,8 +394,13 @@ def _threads(analysis: Analysis, tz) -> Table:
 
 
 def _intervals(analysis: Analysis, tz) -> Table:
+    """The thread-limit stretches by start, made a slice at a time: a busy
+    day has hundreds of thousands, of which a table shows the first few."""
     rows = day_intervals(analysis)
     rows = rows[rows[:, 1].argsort(kind="stable")] if len(rows) else rows
-    integrations, entities = analysis.calls.names_of(rows[:, 0])
-    return Table(INTERVALS_COLUMNS, [integrations, entities, local_iso(rows[:, 1], tz), local_iso(rows[:, 2], tz),
-                                     rows[:, 3].astype("int64").tolist()])
+    names = analysis.calls.names_of
+
+    return Table(INTERVALS_COLUMNS, [
+        Lazy(len(rows), lambda a, b: names(rows[a:b, 0])[0]), Lazy(len(rows), lambda a, b: names(rows[a:b, 0])[1]),
+        Lazy(len(rows), lambda a, b: local_iso(rows[a:b, 1], tz)), Lazy(len(rows), lambda a, b: local_iso(rows[a:b, 2], tz)),
+        Lazy(len(rows), lambda a, b: rows[a:b, 3].astype("int64").tolist())])
