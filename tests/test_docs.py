@@ -14,15 +14,15 @@ def links(page):
     return [target for target in LINK.findall(page.read_text(encoding="utf-8")) if "://" not in target]
 
 
-def test_the_readme_stays_under_250_lines():
-    # (220 until it had three kinds of input and a cache to explain)
-    assert len(README.read_text(encoding="utf-8").splitlines()) < 250
+def test_the_readme_stays_under_260_lines():
+    # (220 until it had three kinds of input and a cache to explain, 250 until the HTML report)
+    assert len(README.read_text(encoding="utf-8").splitlines()) < 260
 
 
 def test_the_readme_links_to_the_docs_it_leaves_details_to():
     assert {t for t in links(README) if t.startswith("docs/")} >= {
         "docs/performance.md", "docs/development.md", "docs/limits.md", "docs/logs.md", "docs/output.md",
-        "docs/browse.md", "docs/commands.md"}
+        "docs/browse.md", "docs/commands.md", "docs/report.md"}
 
 
 @pytest.mark.parametrize("page", [README, *sorted((ROOT / "docs").glob("*.md"))], ids=lambda p: p.name)

@@ -730,6 +730,109 @@ def limits(
     _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict, fail_on_breach))
 
 
+CallsPerCellOpt = Annotated[int, typer.Option(
+    "--calls-per-cell", min=0, metavar="N",
+    help="Calls the page holds for each summary cell (and each hour), to show when it is picked; the page "
+    "names the command that writes the rest.")]
+ReportOutputOpt = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", show_default=False, metavar="PATH",
+    help="Write the page here (- is stdout), never over a log read. Default: apihourly-report-DATE.html, "
+    "or apihourly-report-SINCE-to-UNTIL.html for a period, in the current folder.")]
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    db_threshold: LimitsDbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    time_format: TimeFormatOpt = TimeFormat.h24, calls_per_cell: CallsPerCellOpt = 2_000,
+    output: ReportOutputOpt = None, strict: StrictOpt = False,
+) -> None:
+    """One self-contained HTML page to open offline or send to a vendor:
+    pick a date (with its days figures), see its summary grid, click a count
+    or an hour for its calls (sortable, filterable), its totals and limits
+    (the rolling 60 minutes as a chart); every table exports the CSV its
+    command writes. Without --date, --since or --until: the latest date.
+
+    Example: apihourly report --since 2026-11-13 --until 2026-11-16 -o incident.html
+    """
+    from .reports.page import PageSettings, Sources, report_page
+
+    if date and (since or until):
+        raise typer.BadParameter("give --date, or --since and --until, not both", param_hint="--date")
+    first, last = _date_range(date or since, date or until)
+    if output is not None and not _is_stdout(output):
+        _check_html_name(output)
+    chosen = db_threshold if _source(ctx, "db_threshold") not in ("DEFAULT", None) else None
+    settings = PageSettings(chosen, max_threads, calls_per_cell)
+    sources = Sources(tuple(_log_specs(logs)), input_tz, input_time_format)
+    source = Source(logs, tz, input_tz, input_time_format, not no_cache)
+
+    def opened_and_built():
+        from .reports.model import latest_day
+
+        query = _open(source, threshold, _html_output(output))
+        given = first or last
+        return query, report_page(query, first if given else latest_day(query), last if given else None,
+                                  settings, sources)
+
+    _stderr_follows(_chosen_color(ctx))
+    query, page = _built(opened_and_built, debug=_debugging(ctx))
+    if strict and (page.days.stats.skipped or page.days.stats.emptied):
+        from .output.cells import read_warnings
+
+        _fail("; ".join(read_warnings(page.days.stats)),
+              "--strict refuses logs with values it cannot read; fix them or drop --strict")
+    _write_page(page, output, time_format.value, query.logs.paths)
+
+
+def _html_output(path: Path | None):
+    from .output.emit import Output
+
+    return Output("html", path if path is not None else Path("report.html"))
+
+
+def _check_html_name(path: Path) -> None:
+    from .output.export import named_format
+
+    if named_format(path) is not None:
+        raise typer.BadParameter(f"report writes HTML; {_visible(str(path))} names a {FORMAT_NAMES[named_format(path)]} "
+                                 "file (use summary, totals or activity for those)", param_hint="'--output' / '-o'")
+
+
+def _write_page(page, output: Path | None, time_format: str, logs_read) -> None:
+    """Write the page, then say where, and the notes and warnings of the read."""
+    from .output.cells import messages
+    from .output.export import reason, save
+    from .output.html import page_html
+
+    data = page_html(page, time_format).encode("utf-8")
+    path = output or Path(_page_name(page))
+    try:
+        with _signals_end_cleanly():
+            if _is_stdout(path):
+                _stdout().buffer.write(data)
+                _stdout().flush()
+            else:
+                save(path, [data], logs_read)
+    except BrokenPipeError:
+        _quiet_stdout()
+    except OSError as exc:
+        _fail(f"{'stdout' if _is_stdout(path) else path}: {reason(exc)}")
+    if not _is_stdout(path):
+        _say("wrote", f"a report of {len(page.dates):,} {'date' if len(page.dates) == 1 else 'dates'} "
+                      f"({len(data):,} bytes) to {path}")
+    for kind, text in messages(page.days):
+        _say(kind, text)
+
+
+def _page_name(page) -> str:
+    first, last = page.days.covers["since"], page.days.covers["until"]
+    return f"apihourly-report-{first}.html" if first == last else f"apihourly-report-{first}-to-{last}.html"
+
+
 @app.command()
 def browse(
     logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
