@@ -326,17 +326,23 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
     out = replace(out, color=_chosen_color(ctx))
     _stderr_follows(out.color)
     query, report = _built(opened_and_built, debug=_debugging(ctx))
-    if checks.strict and (report.stats.skipped or report.stats.emptied):
-        from .output.cells import read_warnings
-
-        _fail("; ".join(read_warnings(report.stats)),
-              "--strict refuses logs with values it cannot read; fix them or drop --strict")
+    if checks.strict:
+        _refuse_skipped(report.stats)
     _emit(report, out, query.logs.paths)
     if checks.fail_on_breach and report.breaches:
         from .reports.limits import breach_lines
 
         _say("breach", "; ".join(breach_lines(report.breaches)))  # names from the logs: shown escaped
         raise typer.Exit(3)
+
+
+def _refuse_skipped(stats) -> None:
+    """--strict: a row skipped or a value left empty fails the command."""
+    from .output.cells import read_warnings
+
+    if stats.skipped or stats.emptied:
+        _fail("; ".join(read_warnings(stats)),
+              "--strict refuses logs with values it cannot read; fix them or drop --strict")
 
 
 def _debugging(ctx: typer.Context) -> bool:
@@ -774,17 +780,13 @@ def report(
         from .reports.model import latest_day
 
         query = _open(source, threshold, _html_output(output))
-        given = first or last
-        return query, report_page(query, first if given else latest_day(query), last if given else None,
-                                  settings, sources)
+        period = (first, last) if first or last else (latest_day(query),) * 2
+        return query, report_page(query, *period, settings, sources)
 
     _stderr_follows(_chosen_color(ctx))
     query, page = _built(opened_and_built, debug=_debugging(ctx))
-    if strict and (page.days.stats.skipped or page.days.stats.emptied):
-        from .output.cells import read_warnings
-
-        _fail("; ".join(read_warnings(page.days.stats)),
-              "--strict refuses logs with values it cannot read; fix them or drop --strict")
+    if strict:
+        _refuse_skipped(page.days.stats)
     _write_page(page, output, time_format.value, query.logs.paths)
 
 

@@ -13,7 +13,7 @@ from clock_change import ZONE, build_clock_change_range
 from fixtures import build_known_day
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from make_logs import burst, call, iso_z, utc, write_csv
+from make_logs import burst, call, iso_z, utc, write_csv, write_parquet
 from pagedata import cell_csv, page_json, unpacked_calls
 
 
@@ -223,3 +223,37 @@ def test_a_period_without_calls_is_one_error_line(tmp_path):
     assert result.stderr.splitlines() == ["error: no calls from 2020-01-01 to 2020-01-02",
                                           "hint: apihourly days lists the dates with calls"]
     assert not (tmp_path / "r.html").exists()
+
+
+def test_without_dates_the_latest_date_is_written_under_its_own_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("report", "--logs", str(SAMPLES), "--tz", "America/New_York")
+    page = tmp_path / "apihourly-report-2026-11-16.html"
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr.startswith(f"wrote: a report of 1 date ({page.stat().st_size:,} bytes) to {page.name}\n")
+    assert list(page_json(page.read_text(encoding="utf-8"))["dates"]) == ["2026-11-16"]
+
+
+def test_a_period_is_written_under_both_its_dates(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("report", "--logs", str(SAMPLES), "--tz", "UTC", "--since", "2026-11-15", "--until", "2026-11-16")
+    assert result.exit_code == 0
+    assert (tmp_path / "apihourly-report-2026-11-15-to-2026-11-16.html").is_file()
+
+
+def test_the_report_never_writes_over_a_log_it_reads(tmp_path):
+    log = write_parquet(tmp_path / "calls.parquet", burst(utc(2026, 11, 15, 9), 3, vendor="Acme"))
+    before = log.read_bytes()
+    result = run("report", "--logs", str(log), "--tz", "UTC", "-o", str(log))
+    assert result.exit_code == 1 and result.stderr.startswith("error: ")
+    assert log.read_bytes() == before
+
+
+def test_strict_refuses_logs_with_rows_it_skipped(tmp_path):
+    write_csv(tmp_path / "calls.csv", burst(utc(2026, 11, 15, 9), 3, vendor="Acme") + [call("not a time")])
+    result = run("report", "--logs", str(tmp_path), "--tz", "UTC", "--strict", "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 1 and "1 row skipped" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+    lenient = run("report", "--logs", str(tmp_path), "--tz", "UTC", "-o", str(tmp_path / "r.html"))
+    assert lenient.exit_code == 0 and "warning: " in lenient.stderr
+    assert "1 rows skipped" not in lenient.stderr
