@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import io
 import json
 import shlex
 from importlib import resources
