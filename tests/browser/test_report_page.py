@@ -36,6 +36,8 @@ def pages(tmp_path_factory):
         "hostile": written(folder, "hostile.html", "--logs", str(hostile), "--tz", "UTC"),
         "fall": written(folder, "fall.html", "--logs", str(clocks), "--tz", ZONE, "--date", "2026-11-01",
                         "--threshold", "10"),
+        "fall 12h": written(folder, "fall12.html", "--logs", str(clocks), "--tz", ZONE, "--date", "2026-11-01",
+                            "--threshold", "10", "--time-format", "12h"),
     }
 
 
@@ -182,3 +184,13 @@ def test_a_fall_back_day_shows_25_hours_with_two_one_oclocks(open_page, pages):
         open_cell(page, "#summary tbody tr:nth-child(3) td:first-child")
         assert page.text_content("#activity-title") == "Activity: every integration, 01:00 (-05:00)"
         assert [r[5] for r in shown_rows(page)][:2] == ["01:10:00.000", "01:10:01.000"]
+
+
+def test_12_hour_clocks_read_as_in_the_terminal(open_page, pages):
+    with open_page(pages["fall 12h"]) as view:
+        page = ready(view)
+        hours = page.eval_on_selector_all("#summary tbody tr td:first-child", "cs => cs.map(c => c.textContent)")
+        assert hours[:3] == ["12 AM", "1 AM (-04:00)", "1 AM (-05:00)"] and hours[15] == "2 PM"
+        open_cell(page, "#summary tbody tr:nth-child(12) td:first-child")  # 10:00 EST
+        assert [r[5] for r in shown_rows(page)][:1] == ["10:00:00.000 AM"]
+        assert page.text_content("#limits-summary").startswith("Peak rolling 60 minutes: 24 calls, ending 10:30:11.000 AM")
