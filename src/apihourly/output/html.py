@@ -24,6 +24,7 @@ import shlex
 from importlib import resources
 
 from .. import __version__
+from ..schema import DEFAULT_DB_THRESHOLD
 from ..reports.drilldown import COLUMNS as ACTIVITY_COLUMNS
 from ..reports.drilldown import LOGGED
 from ..reports.model import Report
@@ -68,7 +69,8 @@ def _head(page: Page) -> dict:
         "period": first if first == last else f"{first} to {last}",
         "zone": page.tz.key,
         "threshold": f"{page.threshold:,}",
-        "db_threshold": f"{settings.db_threshold:,}" if settings.db_threshold else "from the counter samples, else 10,000",
+        "db_threshold": f"{settings.db_threshold:,}" if settings.db_threshold else
+                        f"the counter samples', else {DEFAULT_DB_THRESHOLD:,}",
         "max_threads": f"{settings.max_threads:,}",
         "files": f"{stats.files:,}", "calls": f"{stats.rows + stats.given:,}",
         "skipped": f"{stats.skipped_rows:,}", "warnings": read_warnings(stats),
