@@ -211,8 +211,9 @@ def browser_medians(browser, path: Path, runs: int) -> tuple[float, float, float
 
 # The table -------------------------------------------------------------------------------------
 
-def met(value: float, target: float | None) -> str:
-    return "" if target is None else ("yes" if value <= target else "no")
+def met(shown: float, target: float | None) -> str:
+    """Whether `shown` (the value as printed, so the verdict agrees with it) is within `target`."""
+    return "" if target is None else ("yes" if shown <= target else "no")
 
 
 def row(measure: str, page: Page, value: str, target: str, verdict: str) -> str:
@@ -220,7 +221,7 @@ def row(measure: str, page: Page, value: str, target: str, verdict: str) -> str:
 
 
 def size_row(page: Page) -> str:
-    size = page.file.stat().st_size / MB
+    size = round(page.file.stat().st_size / MB, 2)
     return row("size", page, f"{size:.2f} MB", f"under {page.size_target_mb:g} MB",
                "yes" if size < page.size_target_mb else "no")
 
@@ -233,8 +234,9 @@ def speed_rows(page: Page, best: dict[str, tuple[float, int]]) -> list[str]:
         both = s_wall + l_wall
         lines.append(row("`summary` + `limits` (warm, best)", page,
                          f"{both:.2f} s ({s_wall:.2f} + {l_wall:.2f}), peak RSS {s_rss} / {l_rss} MB", "", ""))
-        lines.append(row("report / (`summary` + `limits`)", page, f"{wall / both:.2f}x",
-                         f"at most {RATIO_TARGET:g}x", met(wall / both, RATIO_TARGET)))
+        ratio = round(wall / both, 2)
+        lines.append(row("report / (`summary` + `limits`)", page, f"{ratio:.2f}x",
+                         f"at most {RATIO_TARGET:g}x", met(ratio, RATIO_TARGET)))
     return lines
 
 
@@ -242,8 +244,8 @@ def browser_rows(page: Page, medians: tuple[float, float, float], runs: int) -> 
     ready, at_ready, decoded = medians
     targets = (INTERACTIVE_TARGET_MS, CLICK_TARGET_MS, CLICK_TARGET_MS) if page.browser_targets else (None,) * 3
     names = ("interactive", "click to calls, at ready", f"click to calls, {SETTLE_SECONDS:g} s later")
-    return [row(f"{name} (median of {runs})", page, f"{value:.0f} ms",
-                "" if target is None else f"within {target} ms", met(value, target))
+    return [row(f"{name} (median of {runs})", page, f"{round(value)} ms",
+                "" if target is None else f"within {target} ms", met(round(value), target))
             for name, value, target in zip(names, (ready, at_ready, decoded), targets)]
 
 
