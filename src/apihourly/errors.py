@@ -32,8 +32,3 @@ class LogFormatError(ApihourlyError):
 
 class NoSuchCell(ApihourlyError):
     """An activity drill-down that names an hour or category with no calls."""
-
-
-class LogsChanged(ApihourlyError):
-    """A log file changed between two reads of one report (a log being
-    written to): the reads would not agree."""

@@ -58,6 +58,8 @@ def cli_csv(*args) -> str:
 
 
 def shown_rows(page) -> list[list[str]]:
+    """The calls on screen, once all are drawn (the first hundred come first)."""
+    page.wait_for_selector("#activity table[data-complete=true]")
     return page.eval_on_selector_all("#activity tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
 
 

@@ -32,6 +32,7 @@ class Calls:
     duration_ms: object
     stats: ScanStats = field(default_factory=ScanStats)
     order: object = None  # per call, its position in the order the logs gave them (None: the same)
+    kept: list = field(default_factory=list)  # Arrow tables of the columns asked to keep, in that order
 
     def category(self, part: slice = slice(None)):
         """Label positions of the calls in `part`."""
@@ -50,17 +51,20 @@ class Calls:
                 entities[np.asarray(self.group_entity + [0], dtype=np.int64)[groups]].tolist())
 
 
-def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
+def load_calls(logs: LogSet, window: tuple[int, int] | None, keep: tuple[str, ...] = ()) -> Calls:
     """Every call in `window` as arrays; text columns become small codes
-    through each batch's dictionary, so no per-row Python work is done."""
+    through each batch's dictionary, so no per-row Python work is done.
+    The canonical fields in `keep` are kept too, as the logs gave them
+    (Calls.kept): a report that shows some calls whole needs no second read."""
     import numpy as np
 
-    stats, book, cols = ScanStats(), CodeBook(), _Columns()
+    stats, book, cols, kept = ScanStats(), CodeBook(), _Columns(), []
     # Reading and decoding on a second thread while this one codes the batches;
     # closing() joins that thread here, however the loop ends.
-    with closing(read_ahead(logs.scan(FIELDS, window, stats))) as tables:
+    with closing(read_ahead(logs.scan(list(dict.fromkeys([*FIELDS, *keep])), window, stats))) as tables:
         for table in tables:
             cols.append(_batch_arrays(table, book))
+            kept += [table.select(list(keep))] if keep else []
     cols = cols.arrays()
     order = None
     if np.any(cols["ts"][1:] < cols["ts"][:-1]):  # logs are usually in order already
@@ -70,7 +74,7 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None) -> Calls:
     pairs = list(book.pairs)
     group_category = np.array([position[c] for c, _ in pairs] or [0], dtype=np.int64)
     return Calls(cols["ts"], cols["group"], group_category, [e for _, e in pairs], labels,
-                 list(book.text["entity"]), cols["duration_ms"], stats, order)
+                 list(book.text["entity"]), cols["duration_ms"], stats, order, kept)
 
 
 class _Columns:

@@ -194,7 +194,7 @@ def _columns(calls) -> dict:
         return {"n": 0}
     rows, texts = calls.rows, _TextList()
     slot_start = np.array([s.start_ns for s in calls.slots], dtype=np.int64)
-    ms = (_ints(rows.column("ts")) - slot_start[calls.slot]) // 1_000_000
+    ms = (calls.ts - slot_start[calls.slot]) // 1_000_000
     first = np.r_[True, calls.slot[1:] != calls.slot[:-1]]
     steps = np.diff(ms, prepend=0)
     steps[first] = ms[first]  # each hour's first call from the hour's start, the others from the call before
@@ -206,14 +206,14 @@ def _columns(calls) -> dict:
            "execution_ms": rows.column("execution_ms").to_pylist()}
     for name in TEXT_COLUMNS:
         out[name] = texts.column(rows.column(name))
-    out["iso"] = _odd_hour_times(calls, _ints(rows.column("ts")))
+    out["iso"] = _odd_hour_times(calls)
     if calls.logged:
         out["logged"] = texts.codes(calls.verdicts())
     out["texts"], out["csv"] = texts.shown, texts.csv
     return out
 
 
-def _odd_hour_times(calls, ts) -> dict[str, str]:
+def _odd_hour_times(calls) -> dict[str, str]:
     """Local ISO times of the calls in hours that are not 60 minutes long
     (a 30-minute DST change, as at Lord Howe): the page builds every other
     time from its hour's start, which holds only in whole hours."""
@@ -225,13 +225,7 @@ def _odd_hour_times(calls, ts) -> dict[str, str]:
     where = np.flatnonzero(np.isin(calls.slot, odd))
     if not len(where):
         return {}
-    return dict(zip(map(str, where.tolist()), local_iso(ts[where], calls.slots[0].start.tzinfo)))
-
-
-def _ints(column):
-    from ..arrays import int_values
-
-    return int_values(column)
+    return dict(zip(map(str, where.tolist()), local_iso(calls.ts[where], calls.slots[0].start.tzinfo)))
 
 
 class _TextList:

@@ -56,7 +56,6 @@ class Analysis:
     threads: Threads
     hourly_over: list[tuple[int, str, int]]  # (hour start ns, label, calls)
     settings: LimitSettings
-    read: tuple[int, int] | None = None  # the window the calls were read from
 
     @property
     def day_calls(self) -> int:
@@ -64,17 +63,17 @@ class Analysis:
 
 
 def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSettings,
-            fit: bool = False, before: int = HOUR_NS, per_call: bool = False) -> Analysis:
+            fit: bool = False, before: int = HOUR_NS, per_call: bool = False, keep: tuple[str, ...] = ()) -> Analysis:
     """Read [lo - `before`, hi) and check every limit over [lo, hi); the hour
     before matters because windows that end in the period start there.
     With `fit` (a check, not a report) the period shrinks to the calls it
     holds and no minute series is built: calls ten years apart cost their
     calls, not ten years of minutes. With `per_call`, the threads in flight
-    as each call started are kept (threads.level_at_start)."""
+    as each call started are kept (threads.level_at_start); the fields in
+    `keep` are kept as read (count.calls.load_calls)."""
     import numpy as np
 
-    read = (window[0] - before, window[1]) if window else None
-    calls = load_calls(query.logs, read)
+    calls = load_calls(query.logs, (window[0] - before, window[1]) if window else None, keep)
     lo, hi = window or (EARLIEST_NS, LATEST_NS)
     if fit or window is None:
         lo, hi = _fit(lo, hi, calls.ts)
@@ -82,7 +81,7 @@ def analyse(query: Query, window: tuple[int, int] | None, settings: LimitSetting
     usage = rolling.rolling_usage(calls.ts, lo, hi, settings.db_threshold, minutes=not fit)
     threads = thread_usage(calls.group, calls.ts, calls.duration_ms, settings.max_threads, since=lo, per_call=per_call)
     hourly = _hourly_over(calls, first, query, lo, hi)
-    return Analysis(calls, lo, hi, first, usage, threads, hourly, settings, read)
+    return Analysis(calls, lo, hi, first, usage, threads, hourly, settings)
 
 
 def _fit(lo: int, hi: int, ts) -> tuple[int, int]:
@@ -216,7 +215,8 @@ class DayAnalysis:
     threshold_note: str | None
 
 
-def analyse_day(query: Query, day: date, settings: LimitSettings, per_call: bool = False) -> DayAnalysis:
+def analyse_day(query: Query, day: date, settings: LimitSettings, per_call: bool = False,
+                keep: tuple[str, ...] = ()) -> DayAnalysis:
     """Every limit checked on `day` (see analyse), the rolling threshold
     settled from the counter samples when not given."""
     require_calls(query, day)
@@ -224,7 +224,8 @@ def analyse_day(query: Query, day: date, settings: LimitSettings, per_call: bool
     said = ScanStats()
     samples = query.logs.counter_samples(window, said)
     settings, threshold_note = _settled(settings, samples, day)
-    analysis = analyse(query, window, settings, before=max(HOUR_NS, _longest_timeframe(samples)), per_call=per_call)
+    analysis = analyse(query, window, settings, before=max(HOUR_NS, _longest_timeframe(samples)), per_call=per_call,
+                       keep=keep)
     analysis.calls.stats.add_messages(said)
     return DayAnalysis(day, analysis, samples, threshold_note)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from .. import schema
 from ..errors import ApihourlyError
 from ..timeaxis import HourSlot
-from .cellcalls import CellCalls, first_calls
+from .cellcalls import SHOWN, CellCalls, first_calls
 from .dates import days
 from .hourly import count_day, summary, totals
 from .limits import LimitSettings, analyse_day, limits_of
@@ -109,9 +109,10 @@ def _counted_page(query: Query, day: date, settings: PageSettings) -> DayPage:
 def _day_page(query: Query, day: date, settings: PageSettings) -> DayPage:
     """One date with calls: the limits are checked first, since they settle
     the rolling threshold the summary marks its hours against."""
-    checked = analyse_day(query, day, LimitSettings(settings.db_threshold, settings.max_threads), per_call=True)
+    checked = analyse_day(query, day, LimitSettings(settings.db_threshold, settings.max_threads), per_call=True,
+                          keep=SHOWN)
     limits = limits_of(query, checked, with_breaches=False)
-    calls = first_calls(query, count_day(query, day), checked.analysis, settings.calls_per_cell)
+    calls = first_calls(count_day(query, day), checked.analysis, settings.calls_per_cell)
     return DayPage(day, summary(query, day, limits.meta["db_threshold"]), totals(query, day), limits, calls)
 
 
