@@ -24,6 +24,9 @@ own clock (performance.now(), from navigation start):
   page is ready, before the date's calls are decoded, until the calls' table
   exists (polled each frame with requestAnimationFrame);
 - click, decoded: the same click again 2 s later, once they are.
+The click target is judged on the second: the first comes before the page
+is first painted, which no reader can click before, and pays for that first
+layout and the decode; it is shown for what it says about both.
 The median of the runs is printed. The table goes to stdout; exit status 0.
 """
 
@@ -242,7 +245,7 @@ def speed_rows(page: Page, best: dict[str, tuple[float, int]]) -> list[str]:
 
 def browser_rows(page: Page, medians: tuple[float, float, float], runs: int) -> list[str]:
     ready, at_ready, decoded = medians
-    targets = (INTERACTIVE_TARGET_MS, CLICK_TARGET_MS, CLICK_TARGET_MS) if page.browser_targets else (None,) * 3
+    targets = (INTERACTIVE_TARGET_MS, None, CLICK_TARGET_MS) if page.browser_targets else (None,) * 3
     names = ("interactive", "click to calls, at ready", f"click to calls, {SETTLE_SECONDS:g} s later")
     return [row(f"{name} (median of {runs})", page, f"{round(value)} ms",
                 "" if target is None else f"within {target} ms", met(round(value), target))
