@@ -43,12 +43,21 @@ class Calls:
 
     def names_of(self, groups) -> tuple[list[str], list[str]]:
         """names() for many groups at once (a big day has ~100,000 thread intervals)."""
+        return self.namer()(groups)
+
+    def namer(self):
+        """names_of as a function that holds only the names, not the calls:
+        for a table whose rows are made later, after the calls are gone."""
         import numpy as np
 
-        groups = np.asarray(groups, dtype=np.int64)
         labels, entities = np.array(self.labels + [""], dtype=object), np.array(self.entities + [""], dtype=object)
-        return (labels[self.group_category[groups]].tolist(),
-                entities[np.asarray(self.group_entity + [0], dtype=np.int64)[groups]].tolist())
+        category, entity = self.group_category, np.asarray(self.group_entity + [0], dtype=np.int64)
+
+        def names(groups) -> tuple[list[str], list[str]]:
+            groups = np.asarray(groups, dtype=np.int64)
+            return labels[category[groups]].tolist(), entities[entity[groups]].tolist()
+
+        return names
 
 
 def load_calls(logs: LogSet, window: tuple[int, int] | None, keep: tuple[str, ...] = ()) -> Calls:

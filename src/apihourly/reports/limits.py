@@ -399,7 +399,7 @@ def _intervals(analysis: Analysis, tz) -> Table:
     day has hundreds of thousands, of which a table shows the first few."""
     rows = day_intervals(analysis)
     rows = rows[rows[:, 1].argsort(kind="stable")] if len(rows) else rows
-    names = analysis.calls.names_of
+    names = analysis.calls.namer()  # the rows are made later: they must not keep the day's calls
 
     return Table(INTERVALS_COLUMNS, [
         Lazy(len(rows), lambda a, b: names(rows[a:b, 0])[0]), Lazy(len(rows), lambda a, b: names(rows[a:b, 0])[1]),
