@@ -196,3 +196,17 @@ def test_12_hour_clocks_read_as_in_the_terminal(open_page, pages):
         open_cell(page, "#summary tbody tr:nth-child(12) td:first-child")  # 10:00 EST
         assert [r[5] for r in shown_rows(page)][:1] == ["10:00:00.000 AM"]
         assert page.text_content("#limits-summary").startswith("Peak rolling 60 minutes: 24 calls, ending 10:30:11.000 AM")
+
+
+def test_printing_gives_the_chosen_date_without_controls(open_page, pages, tmp_path):
+    with open_page(pages["sample"]) as view:
+        page = ready(view)
+        page.click('button.date[data-day="2026-11-14"]')
+        page.emulate_media(media="print")
+        assert page.is_hidden('button[data-export="summary"]') and page.is_hidden("#activity-filter")
+        shown_dates = page.eval_on_selector_all("#days tbody tr", "rs => rs.filter(r => r.offsetParent).map(r => r.cells[0].textContent)")
+        assert shown_dates == ["2026-11-14"]
+        assert page.is_visible("#summary table") and page.is_visible("#totals table") and page.is_visible("svg.rolling")
+        assert page.eval_on_selector("#summary", "e => getComputedStyle(e).overflow") == "visible"  # no cut rows
+        pdf = page.pdf(path=str(tmp_path / "report.pdf"))
+        assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
