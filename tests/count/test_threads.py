@@ -71,3 +71,21 @@ def test_most_calls_in_flight_matches_a_brute_force_count(calls):
     over = {int(g) for g, n in expected.items() if n > 2}
     assert set(usage.intervals[:, 0].tolist()) == over
 
+
+
+@settings(max_examples=80, deadline=None)
+@given(calls=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(-1, 15)), min_size=1, max_size=40),
+       in_order=st.booleans())
+def test_each_calls_level_at_its_start_matches_a_brute_force_count(calls, in_order):
+    # Ties on purpose: calls of one group starting at one instant take their
+    # levels in the order given, whether the starts come sorted or not.
+    if in_order:
+        calls = sorted(calls, key=lambda c: c[1])
+    group, start_ms, duration = (np.array(c, dtype=np.int64) for c in zip(*calls))
+    start = start_ms * 1_000_000
+    end = start + np.maximum(duration * 1_000_000, 1)
+    usage = threads.thread_usage(group, start, duration, 2, per_call=True)
+    n = len(calls)
+    expected = [sum(group[j] == group[i] and (start[j] < start[i] or (start[j] == start[i] and j <= i))
+                    and (end[j] > start[i] or j == i) for j in range(n)) for i in range(n)]
+    assert usage.level_at_start.tolist() == expected
