@@ -809,6 +809,7 @@ def _write_page(page, output: Path | None, time_format: str, logs_read) -> None:
     from .output.cells import messages
     from .output.export import reason, save
     from .output.html import page_html
+    from .words import plural
 
     data = page_html(page, time_format).encode("utf-8")
     path = output or Path(_page_name(page))
@@ -824,8 +825,7 @@ def _write_page(page, output: Path | None, time_format: str, logs_read) -> None:
     except OSError as exc:
         _fail(f"{'stdout' if _is_stdout(path) else path}: {reason(exc)}")
     if not _is_stdout(path):
-        _say("wrote", f"a report of {len(page.dates):,} {'date' if len(page.dates) == 1 else 'dates'} "
-                      f"({len(data):,} bytes) to {path}")
+        _say("wrote", f"a report of {plural(len(page.dates), 'date')} ({len(data):,} bytes) to {path}")
     for kind, text in messages(page.days):
         _say(kind, text)
 
