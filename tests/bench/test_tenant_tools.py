@@ -106,3 +106,18 @@ def test_tenants_take_the_period_from_local_dates_in_one_file(tmp_path, tool):
                     row("beta", 6, 4, 6, "00:20:00", 0),
                     row("alpha", 3, 1, 2, "10:30:00", 0)]
 
+
+def test_check_finds_both_tools_and_the_numpy_count_agree(tmp_path):
+    for tool in ("duckdb", "polars"):
+        pytest.importorskip(tool, reason=f"{tool} is in the bench extra: pip install -e '.[bench]'")
+    if not Path("/usr/bin/time").exists():
+        pytest.skip("check_tenants.py times the tools with /usr/bin/time, which is not installed")
+    done = subprocess.run([sys.executable, str(TOOLS / "check_tenants.py"), str(write_hive(tmp_path / "fleet")),
+                           "2026-11-15", "2026-11-15"], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert [line.split(",")[0] for line in lines[:2]] == ["duckdb: 3 tenants", "polars: 3 tenants"]
+    assert lines[2:] == ["over 10,000 in a rolling hour: gamma",
+                         "near it (7,500-10,000): none",
+                         "the NumPy count checked 3 tenants: gamma, alpha, beta",
+                         "all agree: duckdb and polars on all 3 tenants, both with NumPy on 3, every column"]
