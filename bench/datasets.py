@@ -23,7 +23,7 @@
   integration), t0311 12,010 on 2026-11-10 and t0868 10,686 on 2026-11-13 (one
   clock hour over each). 2 more come near: t0042 8,632 (the biggest, 200,000 a
   day around the clock) and t0150 8,014 (a burst on 2026-11-11). Every other
-  tenant stays under 7,000 (t0137 6,969). Written in about 33 s with at most
+  tenant stays under 7,000 (t0137 6,969). Written in 33-36 s with at most
   190 MB of memory (one tenant's day at a time), 357 MB on disk in 7,000 files.
 
 Run as a script, it writes every missing dataset, or only those named:
