@@ -155,11 +155,9 @@ def _peak(rows: list[dict], tenant: str) -> int:
 
 def period_ns(since: str, until: str, tz: str) -> tuple[int, int]:
     """The tools' period in UTC nanoseconds: [local midnight of SINCE, the midnight after UNTIL)."""
-    from datetime import date, datetime, timedelta
-    from zoneinfo import ZoneInfo
+    from tenant_period import period
 
-    zone = ZoneInfo(tz)
-    first, last = date.fromisoformat(since), date.fromisoformat(until) + timedelta(days=1)
-    return tuple(int(datetime(d.year, d.month, d.day, tzinfo=zone).timestamp()) * 1_000_000_000 for d in (first, last))
+    return tuple(int(moment.timestamp()) * 1_000_000_000 for moment in period(since, until, tz))
+
 
 main()

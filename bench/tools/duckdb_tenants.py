@@ -15,10 +15,10 @@ whole number of hours). Sorted by peak_rolling_hour, most first, then tenant.
 
 import csv
 import sys
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import duckdb
+from tenant_period import arguments
 
 LIMIT = 10_000
 CATEGORY = """CASE WHEN trim(coalesce(vendor, '')) <> '' THEN trim(vendor)
@@ -33,14 +33,6 @@ CATEGORY = """CASE WHEN trim(coalesce(vendor, '')) <> '' THEN trim(vendor)
 # subtracting the calls at exactly t - 60 min (a self-join or ASOF join) is
 # exact too, at the cost of a join over every call.
 ROLLING_HOUR = "INTERVAL '3599999999' MICROSECOND PRECEDING AND CURRENT ROW"
-
-
-def period(since: str, until: str, tz: str) -> tuple[datetime, datetime]:
-    """UTC bounds of the local dates SINCE to UNTIL: [first midnight, the midnight after UNTIL)."""
-    zone = ZoneInfo(tz)
-    first, last = date.fromisoformat(since), date.fromisoformat(until) + timedelta(days=1)
-    return (datetime(first.year, first.month, first.day, tzinfo=zone).astimezone(timezone.utc),
-            datetime(last.year, last.month, last.day, tzinfo=zone).astimezone(timezone.utc))
 
 
 def source(path: str) -> str:
@@ -79,14 +71,7 @@ GROUP BY tenant ORDER BY peak_rolling_hour DESC, tenant"""
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    tz = "UTC"
-    if "--tz" in args:
-        at = args.index("--tz")
-        tz = args[at + 1]
-        del args[at:at + 2]
-    path, since, until = args
-    start, end = period(since, until, tz)
+    path, start, end = arguments(sys.argv[1:])
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     result = con.sql(query(con, path, start, end))

@@ -8,20 +8,12 @@ peak_rolling_hour over windows (t - 60 min, t], peak_at, hours_over_limit
 """
 
 import sys
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import polars as pl
+from tenant_period import arguments
 
 LIMIT = 10_000
-
-
-def period(since: str, until: str, tz: str) -> tuple[datetime, datetime]:
-    """UTC bounds of the local dates SINCE to UNTIL: [first midnight, the midnight after UNTIL)."""
-    zone = ZoneInfo(tz)
-    first, last = date.fromisoformat(since), date.fromisoformat(until) + timedelta(days=1)
-    return (datetime(first.year, first.month, first.day, tzinfo=zone).astimezone(timezone.utc),
-            datetime(last.year, last.month, last.day, tzinfo=zone).astimezone(timezone.utc))
 
 
 def scan(path: str) -> pl.LazyFrame:
@@ -71,14 +63,7 @@ def tenants(path: str, start: datetime, end: datetime) -> pl.DataFrame:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    tz = "UTC"
-    if "--tz" in args:
-        at = args.index("--tz")
-        tz = args[at + 1]
-        del args[at:at + 2]
-    path, since, until = args
-    start, end = period(since, until, tz)
+    path, start, end = arguments(sys.argv[1:])
     tenants(path, start, end).write_csv(sys.stdout)
 
 
