@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..timeaxis import HourSlot
-from .drilldown import NOT_MARKED, plain_schema
+from .drilldown import plain_schema, verdicts
 from .hourly import DayGrid
 from .limits import Analysis
 
@@ -47,8 +47,7 @@ class CellCalls:
 
     def verdicts(self) -> list[str]:
         """Autotask's verdict per row as activity writes it ('' when not marked)."""
-        column = self.rows.column(schema.VERDICT)
-        return ["" if v is None or v.strip().casefold() in NOT_MARKED else v.strip() for v in column.to_pylist()]
+        return verdicts(self.rows.column(schema.VERDICT))
 
 
 def first_calls(grid: DayGrid, analysis: Analysis, limit: int) -> CellCalls:

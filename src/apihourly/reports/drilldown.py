@@ -154,12 +154,13 @@ def _with_verdicts(table: Table, rows) -> Table:
     if rows is None or rows.column(schema.VERDICT).null_count == rows.num_rows:
         return table
     column = rows.column(schema.VERDICT)
+    return table.extended(LOGGED, Lazy(rows.num_rows, lambda a, b: verdicts(column.slice(a, b - a))))
 
-    def verdicts(a: int, b: int) -> list[str]:
-        return ["" if v is None or v.strip().casefold() in NOT_MARKED else v.strip()
-                for v in column.slice(a, b - a).to_pylist()]
 
-    return table.extended(LOGGED, Lazy(rows.num_rows, verdicts))
+def verdicts(column) -> list[str]:
+    """Autotask's verdict on each call, as Logged Threshold Exceeded shows
+    it: '' where it did not mark the call (no value, false, no, 0...)."""
+    return ["" if v is None or v.strip().casefold() in NOT_MARKED else v.strip() for v in column.to_pylist()]
 
 
 def _verdict_notes(table: Table) -> list[str]:
