@@ -273,17 +273,17 @@ class Source:
     cache: bool = True  # keep and use what earlier runs learnt from each log file
 
 
-def _open(source: Source, threshold: int, out):
+def _open(source: Source, threshold: int, data_to_stdout: bool):
     """The query: the zones are checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches
-    (whatever --color says: colour is not a reason to draw one)."""
-    from .output.emit import TABLE
+    (whatever --color says: colour is not a reason to draw one), and not
+    when data for a script goes to stdout (`data_to_stdout`)."""
     from .output.progress import ReadProgress, is_watched
     from .reports.model import Query
 
     zone_info = _zone(source.tz)
     input_tz = _input_zone(source.input_tz)
-    watched = is_watched(stderr) and (out.fmt == TABLE or out.path is not None)
+    watched = is_watched(stderr) and not data_to_stdout
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
                       source.time_format, source.cache)
 
@@ -320,7 +320,9 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
     domain errors become one line. -o never writes over a log it read."""
 
     def opened_and_built():
-        query = _open(source, threshold, out)
+        from .output.emit import TABLE
+
+        query = _open(source, threshold, out.fmt != TABLE and out.path is None)
         return query, build(query)
 
     out = replace(out, color=_chosen_color(ctx))
@@ -779,7 +781,7 @@ def report(
     def opened_and_built():
         from .reports.model import latest_day
 
-        query = _open(source, threshold, _html_output(output))
+        query = _open(source, threshold, output is not None and _is_stdout(output))
         period = (first, last) if first or last else (latest_day(query),) * 2
         return query, report_page(query, *period, settings, sources)
 
@@ -790,17 +792,12 @@ def report(
     _write_page(page, output, time_format.value, query.logs.paths)
 
 
-def _html_output(path: Path | None):
-    from .output.emit import Output
-
-    return Output("html", path if path is not None else Path("report.html"))
-
-
 def _check_html_name(path: Path) -> None:
     from .output.export import named_format
 
-    if named_format(path) is not None:
-        raise typer.BadParameter(f"report writes HTML; {_visible(str(path))} names a {FORMAT_NAMES[named_format(path)]} "
+    named = named_format(path)
+    if named is not None:
+        raise typer.BadParameter(f"report writes HTML; {_visible(str(path))} names a {FORMAT_NAMES[named]} "
                                  "file (use summary, totals or activity for those)", param_hint="'--output' / '-o'")
 
 
