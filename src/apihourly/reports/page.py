@@ -84,19 +84,16 @@ def report_page(query: Query, since: date | None, until: date | None, settings: 
                 sources: Sources) -> Page:
     """The page for the dates from `since` to `until` (None: the first or
     the last date with calls) that have calls; an error when none has."""
-    pages: dict[date, DayPage] = {}
-
-    def peaks(dates: list[date]) -> list[int]:
-        """Each date's page is made here, its limits giving the days' peak."""
-        pages.update((day, _day_page(query, day, settings)) for day in dates)
-        return [pages[day].limits.meta["peak"] for day in dates]
-
-    listed = days(query, since, until, settings.db_threshold or schema.DEFAULT_DB_THRESHOLD, peaks)
+    # days counts its own peaks: limits' rolling peak leaves out the window
+    # that ends at the date's first instant, which days counts.
+    listed = days(query, since, until, settings.db_threshold or schema.DEFAULT_DB_THRESHOLD)
     if not len(listed.table):
         period = " ".join(f"{word} {day.isoformat()}" for word, day in (("from", since), ("to", until)) if day)
         raise ApihourlyError(f"no calls {period or 'in the logs'}", "apihourly days lists the dates with calls")
+    counted = set(query.logs.counted_dates(query.tz))
     dates = [date.fromisoformat(day) for day in listed.table.column("Date")]
-    ordered = [pages.get(day) or _counted_page(query, day, settings) for day in dates]
+    ordered = [_counted_page(query, day, settings) if day in counted else _day_page(query, day, settings)
+               for day in dates]
     return Page(listed, ordered, settings, sources, datetime.now(query.tz), [*query.notes, *listed.notes])
 
 
