@@ -3,7 +3,10 @@
 
 class ApihourlyError(Exception):
     """Base for every error a user can act on; the message is shown as is,
-    and `hint`, when there is one, on a line of its own."""
+    and `hint`, when there is one, on a line of its own; the process exits
+    with `exit_code`."""
+
+    exit_code = 1
 
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)

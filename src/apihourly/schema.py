@@ -14,9 +14,13 @@ INT_FIELDS = ("return_count", "execution_ms")
 VERDICT = "threshold_exceeded"  # Autotask's own verdict, kept as written
 CATEGORY_FIELDS = ("vendor", "integration", "tracking_id")
 ALL_FIELDS = (TIMESTAMP, *TEXT_FIELDS, *INT_FIELDS)
+# The Autotask tenant (database) a call was made to: Autotask's limits are
+# per tenant, so logs of many tenants are reported one tenant at a time.
+# Kept as text, like a folder's `tenant=` name; not a column of any report.
+TENANT = "tenant"
 # Text fields with few distinct values: every format reads them as
 # dictionaries, so a batch holds small integer codes and each string once.
-DICTIONARY_FIELDS = TEXT_FIELDS
+DICTIONARY_FIELDS = (*TEXT_FIELDS, TENANT)
 
 # Autotask's limits, as documented (README, "Autotask's limits"): calls per
 # hour per integration on the Activity page, requests per rolling 60 minutes
@@ -54,6 +58,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # Autotask's own verdict on the call, as its Activity export writes it
     # ("Thread Count", "True", a check mark); empty when it let the call be.
     "threshold_exceeded": ("Threshold Exceeded", "ThresholdExceeded"),
+    "tenant": ("Tenant", "Tenant ID", "Database", "Database ID", "Autotask Database", "Instance",
+               "Zone Database"),
 }
 # In Autotask's Activity export, Integration Name is the vendor's name
 # ("If Autotask is able to detect the integration vendor's name, it will

@@ -62,6 +62,7 @@ def digests(logs: LogSet, window: tuple[int, int] | None, stats: ScanStats,
     kept for the rest of the run too."""
     if window is not None and any(edge % QUARTER_NS and edge not in (EARLIEST_NS, LATEST_NS) for edge in window):
         raise ValueError(f"a window of whole quarter hours is needed, not {window}")
+    logs.tell_tenant(stats)
     for path, text in logs.notes:
         stats.note(path, text)
     catalog = logs.books()

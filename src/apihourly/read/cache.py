@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 FINGERPRINT_BYTES = 64 * 1024
 DATABASE = "cache.sqlite"
 BUSY_MS = 10_000  # how long a writer waits for another's lock before giving up on writing

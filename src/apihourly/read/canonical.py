@@ -79,10 +79,13 @@ def _record_number(k: int, rejected: list[int], first: int) -> int:
 
 
 def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: ScanStats, cursor: Cursor,
-              track_span: bool = False, rules: TimeRules = TimeRules()):
+              track_span: bool = False, rules: TimeRules = TimeRules(), tenant=None):
     """A table with int64 `ts` (UTC ns) and `fields`, only usable rows inside
-    `window`. `columns` maps canonical fields to the batch's column names;
-    with `track_span` the cursor learns the earliest and latest time read."""
+    `window`, and of `tenant` when given (a name, or tenants.ANY_TENANT: rows
+    with an empty tenant are skipped and counted, other tenants' rows are
+    not this report's). `columns` maps canonical fields to the batch's
+    column names; with `track_span` the cursor learns the earliest and
+    latest time read."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -99,6 +102,8 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     if track_span:
         cursor.widen(times.ts, good)
     _typed_fields(raw, good, stats, cursor, times.ts)
+    if tenant is not None:
+        good = _of_tenant(raw[schema.TENANT], tenant, good, stats, cursor)
     times.tally(good, stats, cursor.path)
     if cursor.recorder is not None and (times.zoned is not None or times.utc is not None):
         cursor.recorder.placed(times.ts, times.tallied(_numpy_mask(good)))
@@ -112,6 +117,16 @@ def canonical(batch, columns: dict[str, str], fields: list[str], window, stats: 
     if cursor.form_note and cursor.counted:  # said only where the file's calls count
         stats.note(cursor.path, cursor.form_note)
     return table
+
+
+def _of_tenant(column, tenant, good, stats: ScanStats, cursor: Cursor):
+    import pyarrow.compute as pc
+
+    from .tenants import matching
+
+    keep, blank = matching(column, tenant)
+    skip_where(pc.and_kleene(good, blank), "no tenant (the tenant column is empty)", stats, cursor)
+    return pc.and_kleene(good, keep)
 
 
 def _refuse_nested(batch, columns: dict[str, str], cursor: Cursor) -> None:
@@ -163,7 +178,7 @@ def _typed_fields(raw: dict, good, stats: ScanStats, cursor: Cursor, ts) -> None
         if f in raw:
             raw[f], bad = whole_counts(raw[f], dot_groups=_day_first(cursor))
             note_emptied(pc.and_(good, bad), f, stats, cursor, ts)
-    for f in schema.TEXT_FIELDS:
+    for f in (*schema.TEXT_FIELDS, schema.TENANT):
         if f in raw:
             raw[f] = _as_text(raw[f])
     if schema.VERDICT in raw:  # the file has Autotask's verdict: an empty cell is "not marked"

@@ -63,6 +63,9 @@ class LogSet:
     _spans: tuple | None = field(default=None, repr=False)  # their UTC spans, for _check_not_counted
     # Each counter file's samples and what reading them said, read on first use.
     counter_read: dict[Path, tuple[object, ScanStats]] = field(default_factory=dict, repr=False)
+    # The tenant whose rows are read from files with a tenant column (read/tenants.py);
+    # None reads every row.
+    tenant: object = None
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules(), cache: Cache | None = None) -> "LogSet":
@@ -74,6 +77,62 @@ class LogSet:
         by_kind = kinds(catalog.open_all(found.paths))
         return cls(by_kind[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
                    counts_files=by_kind[schema.COUNTS], counter_files=by_kind[schema.COUNTER], catalog=catalog)
+
+    def choose_tenant(self, wanted: str | None) -> None:
+        """Keep the files, and the rows, of the tenant a report is about
+        (read/tenants.py says which); what is left out is said in a note."""
+        from .tenants import choose
+
+        every = [*self.files, *self.counts_files, *self.counter_files]
+        choice = choose({log.path: self._tenants_of(log) for log in every}, wanted)
+        self.files = [log for log in self.files if log.path in choice.kept]
+        self.counts_files = [log for log in self.counts_files if log.path in choice.kept]
+        self.counter_files = [log for log in self.counter_files if log.path in choice.kept]
+        self.tenant = choice.tenant
+        self.books().tenant = choice.tenant
+        self.notes += [(Path(self.source), text) for text in choice.notes]
+
+    def choose_every_tenant(self) -> list[Path]:
+        """Keep the call logs that name their tenants, every row with one
+        (read/tenants.ANY_TENANT); returns the files left out."""
+        from .tenants import ANY_TENANT
+
+        left = [log.path for log in self.files if not self._tenants_of(log)]
+        self.files = [log for log in self.files if log.path not in left]
+        self.tenant = ANY_TENANT
+        self.books().tenant = ANY_TENANT
+        return left
+
+    def tell_tenant(self, stats: ScanStats) -> None:
+        """Say in `stats` which tenant's calls it counts, when one was chosen."""
+        if isinstance(self.tenant, str):
+            stats.tenant = self.tenant
+
+    def _tenants_of(self, log: LogFile) -> set[str] | None:
+        """The tenants of a file: its tenant= folder's, else its tenant
+        column's (read once per version of the file, then kept in the
+        cache); None for a file without a tenant."""
+        from .tenants import partition_tenant
+
+        folder = partition_tenant(log.path)
+        if folder is not None or schema.TENANT not in log.columns:
+            return {folder} if folder else None
+        entry = self.books().entries.get(log.path, {})
+        if "tenants" not in entry:
+            entry["tenants"] = self._column_tenants(log)
+            self.books().changed.add(log.path)
+        return set(entry["tenants"]) or None
+
+    def _column_tenants(self, log: LogFile) -> list[str]:
+        import pyarrow.compute as pc
+
+        found: set[str] = set()
+        for table in self._scan_file(log, [schema.TENANT], None, ScanStats()):
+            values = pc.unique(table.column(schema.TENANT).combine_chunks())
+            values = values.dictionary if hasattr(values, "dictionary") else values
+            found.update(v.strip() for v in values.to_pylist() if v)
+        found.discard("")
+        return sorted(found)
 
     def read_segment(self, segment: Segment, fields: Iterable[str], stats: ScanStats, recorder=None) -> Iterator:
         """Every usable row of one segment, as canonical tables (see scan)."""
@@ -100,6 +159,7 @@ class LogSet:
         canonical fields (null where a file lacks one), rows inside `window`."""
         fields = [f for f in fields if f != schema.TIMESTAMP]
         stats = stats if stats is not None else ScanStats()
+        self.tell_tenant(stats)
         for path, text in self.notes:  # said by every report: its counts leave these out
             stats.note(path, text)
         files = [log for log in self.files if may_overlap(log.path, window)]
@@ -199,13 +259,14 @@ class LogSet:
         books = self.books()
         for log in self.files:
             entry = books.entries.get(log.path, {})
-            if before is None and "latest" in entry:  # known from an earlier run on these bytes
-                top = entry["latest"]
+            known = books.latest_key(log)
+            if before is None and known in entry:  # known from an earlier run on these bytes
+                top = entry[known]
             else:
                 read_whole = whole is not None and not log.format.STATISTICS
                 top = whole(log, before) if read_whole else self._latest_of(books.opened(log), before, end)
                 if before is None:
-                    entry["latest"] = top
+                    entry[known] = top
                     books.changed.add(log.path)
             if top is not None:
                 latest = top if latest is None else max(latest, top)
@@ -223,7 +284,8 @@ class LogSet:
 
         # Counts are always read when a file has them: a row with a bad count is
         # skipped by every report alike, so the reports reconcile.
-        wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS])]
+        tenant = self.tenant if schema.TENANT in log.columns else None
+        wanted = [schema.TIMESTAMP, *dict.fromkeys([*fields, *schema.INT_FIELDS, *([schema.TENANT] if tenant else [])])]
         columns = {f: log.columns[f] for f in wanted if f in log.columns}
         if self.catalog is not None:
             log = self.catalog.opened(log)
@@ -236,7 +298,10 @@ class LogSet:
                 batches, names = fmt.batches(log, columns, window, cursor, stats, groups)
                 for batch in batches:
                     seen += batch.num_rows
-                    table = canonical(batch, names, fields, window, stats, cursor, not fmt.STATISTICS, self.rules)
+                    table = canonical(batch, names, fields, window, stats, cursor, not fmt.STATISTICS, self.rules,
+                                      tenant)
+                    if schema.TENANT in fields and schema.TENANT not in log.columns:
+                        table = _named_by_folder(table, log.path)
                     if table.num_rows:
                         self._check_not_counted(log, table)
                         yield table
@@ -279,6 +344,19 @@ class LogSet:
             day = local_date(int(ts[first]), tz) if tz else "a date"
             raise ApihourlyError(f"{day} is in both {paths[int(at[first]) // 2]} (hourly counts) and {path} "
                                  "(calls); counting it twice would invent a breach: leave one of them out of --logs")
+
+
+def _named_by_folder(table, path: Path):
+    """The table with its tenant column filled from the file's tenant= folder."""
+    import pyarrow as pa
+
+    from .tenants import partition_tenant
+
+    name = partition_tenant(path)
+    if name is None:
+        return table
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * table.num_rows, pa.int32()), pa.array([name]))
+    return table.set_column(table.schema.get_field_index(schema.TENANT), schema.TENANT, column)
 
 
 def _zone_key(tz) -> str | None:

@@ -55,6 +55,7 @@ class Catalog:
     # screens in threads, and two plans made at once would cut a file twice.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     memo: dict = field(default_factory=dict, repr=False)  # Segment -> its digest, for the rest of the run
+    tenant: object = None  # whose rows are read from a file with a tenant column (LogSet.tenant)
 
     def open_all(self, paths: list[Path]) -> list[LogFile]:
         """Every file as a LogFile: from its entry when the cache has this
@@ -149,7 +150,20 @@ class Catalog:
         if local is None:
             return None
         zone = self.display_tz if local else None
-        return self.cache.key("segment", stamp, self.reading, zone, list(segment.groups))
+        return self.cache.key("segment", stamp, self.reading, zone, list(segment.groups),
+                              *self._tenant_part(segment.path))
+
+    def _tenant_part(self, path: Path) -> list:
+        """What a digest of this file depends on besides its bytes: the
+        tenant whose rows it counts, when the file has a tenant column."""
+        if self.tenant is None or schema.TENANT not in self.entries[path]["columns"]:
+            return []
+        return [["tenant", self.tenant] if isinstance(self.tenant, str) else ["every tenant"]]
+
+    def latest_key(self, log: LogFile) -> str:
+        """Where the file's entry keeps its latest call (of the tenant read)."""
+        part = self._tenant_part(log.path)
+        return "latest" if not part else "latest, " + " ".join(part[0])
 
     def counts_key(self, path: Path) -> str | None:
         """The key of an hourly counts file as read in the report zone."""

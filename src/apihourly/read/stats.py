@@ -37,6 +37,7 @@ class ScanStats:
     tallies: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # file -> (noun, what) -> count
     given: int = 0  # calls taken from hourly counts files (inside the window), not read one by one
     warned: dict[str, list[str]] = field(default_factory=dict)  # file -> problems worth a warning
+    tenant: str | None = None  # the one tenant whose calls were read, when the logs name tenants
 
     @property
     def calls(self) -> int:
