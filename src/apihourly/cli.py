@@ -190,6 +190,10 @@ ColorOpt = Annotated[Color, typer.Option(
 TopOpt = Annotated[Optional[int], typer.Option(
     "--top", min=1, show_default=False, metavar="N",
     help="Keep the N busiest integrations (and any over the limit); add the rest up in one 'Other' column.")]
+TenantOpt = Annotated[Optional[str], typer.Option(
+    "--tenant", envvar="APIHOURLY_TENANT", show_default=False, metavar="NAME",
+    help="The Autotask tenant (database) to report, when the logs hold several: by a tenant column "
+    "(Tenant, Database, Instance, ...) or tenant=NAME folders. 'apihourly tenants' compares them.")]
 ColumnsOpt = Annotated[Optional[str], typer.Option(
     "--columns", show_default=False, metavar="NAME,NAME",
     help="Columns to show and write, in this order, comma-separated, e.g. 'Execution Start,Entity'.")]
@@ -271,6 +275,7 @@ class Source:
     input_tz: str | None = None
     time_format: str | None = None
     cache: bool = True  # keep and use what earlier runs learnt from each log file
+    tenant: str | None = None  # --tenant: the one tenant of many to report
 
 
 def _open(source: Source, threshold: int, data_to_stdout: bool):
@@ -285,7 +290,7 @@ def _open(source: Source, threshold: int, data_to_stdout: bool):
     input_tz = _input_zone(source.input_tz)
     watched = is_watched(stderr) and not data_to_stdout
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
-                      source.time_format, source.cache)
+                      source.time_format, source.cache, source.tenant)
 
 
 def _cache(wanted: bool = True):
@@ -394,7 +399,7 @@ def _built(build: Callable[[], object], debug: bool):
     except ApihourlyError as exc:
         if debug:
             raise
-        _fail(str(exc), exc.hint)
+        _fail(str(exc), exc.hint, exc.exit_code)
     except Exception as exc:  # a bug, not bad input: still one line, no traceback
         if debug:
             raise
@@ -411,11 +416,11 @@ def _say(kind: str, message: str) -> None:
     stderr.print(f"{kind}: {_visible(message)}", markup=False, emoji=False, highlight=False)
 
 
-def _fail(message: str, hint: str = "") -> None:
+def _fail(message: str, hint: str = "", code: int = 1) -> None:
     _say("error", message)
     if hint:
         _say("hint", hint)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def _emit(report, out, logs_read) -> None:
@@ -519,7 +524,7 @@ def _breaches(query, window, db_threshold: int, max_threads: int) -> list[dict]:
 @app.command()
 def summary(
     ctx: typer.Context,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
@@ -556,7 +561,7 @@ def summary(
     checks = Checks(strict, fail_on_breach)
     if since or until or vendor is not None:
         heat_map = _heat_map(date, since, until, vendor, fail_on_breach, (db_threshold, max_threads))
-        _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, heat_map, out, checks)
+        _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, tenant), threshold, heat_map, out, checks)
         return
 
     def report(query):
@@ -568,7 +573,7 @@ def summary(
             built.breaches = _breaches(query, day_window(day, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, checks)
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, tenant), threshold, report, out, checks)
 
 
 def _heat_map(date: str | None, since: str | None, until: str | None, vendor: str | None,
@@ -613,7 +618,7 @@ def activity(
     ctx: typer.Context,
     hour: HourOpt,
     vendor: VendorOpt = None,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     limit: LimitOpt = 100, time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False,
     json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False, output: OutputOpt = None,
@@ -642,13 +647,13 @@ def activity(
         day, slot = resolve_hour(hour, given, query.tz, lambda: latest_day(query))
         return _chosen(build(query, day, slot, vendor, max_threads), columns)
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, tenant), threshold, report, out, Checks(strict))
 
 
 @app.command()
 def totals(
     ctx: typer.Context,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
     excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
@@ -665,13 +670,13 @@ def totals(
     def report(query):
         return _chosen(build(query, _day(query, date)), columns)
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, tenant), threshold, report, out, Checks(strict))
 
 
 @app.command()
 def days(
     ctx: typer.Context,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     since: SinceOpt = None, until: UntilOpt = None,
     csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False, excel: ExcelOpt = False,
@@ -699,13 +704,13 @@ def days(
             built.breaches = _breaches(query, range_window(first, last, query.tz), db_threshold, max_threads)
         return built
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, tenant), threshold, report, out, Checks(strict, fail_on_breach))
 
 
 @app.command()
 def limits(
     ctx: typer.Context,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None,
     db_threshold: LimitsDbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
     threshold: ThresholdOpt = DEFAULT_THRESHOLD,
@@ -735,7 +740,55 @@ def limits(
     def report(query):
         return limits_report(query, _day(query, date), LimitSettings(chosen, max_threads))
 
-    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache), threshold, report, out, Checks(strict, fail_on_breach))
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, tenant), threshold, report, out, Checks(strict, fail_on_breach))
+
+
+@app.command()
+def tenants(
+    ctx: typer.Context,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    vendor: Annotated[Optional[str], typer.Option(
+        "--vendor", show_default=False, metavar="LABEL",
+        help="Count only this integration's calls, hours and thread stretches, and show its share of each "
+        "tenant's peak window; the peak stays the tenant's. Tenants without its calls are left out.")] = None,
+    top: Annotated[Optional[int], typer.Option(
+        "--top", min=1, show_default=False, metavar="N",
+        help="Rows shown in the table, highest peak first; CSV and JSON carry every tenant.")] = None,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
+    excel: ExcelOpt = False, output: OutputOpt = None, raw: RawOpt = False, strict: StrictOpt = False,
+    fail_on_breach: Annotated[bool, typer.Option(
+        "--fail-on-breach", help="Exit 3 (after the report) when a tenant exceeded a limit: its rolling "
+        "60-minute count over --db-threshold, an integration over the hourly limit, or threads; the "
+        "tenants are named.")] = False,
+) -> None:
+    """Every tenant of the logs side by side, highest peak rolling hour first:
+    calls, integrations, the busiest integration hour, hours over the limit,
+    the peak rolling 60-minute count and when, the highest latency tier
+    reached, thread stretches over --max-threads, and the integration with
+    most calls in the peak window. Tenants come from a tenant column
+    (Tenant, Database, Instance, ...) or tenant=NAME folders.
+
+    Example: apihourly tenants --logs sample_logs/fleet --since 2026-11-15 --until 2026-11-16
+
+    Example: apihourly tenants --date 2026-11-16 --vendor "Datto RMM" --fail-on-breach
+    """
+    from .read.tenants import ANY_TENANT
+    from .reports.tenants import FleetSettings, tenants_report
+
+    if date and (since or until):
+        raise typer.BadParameter("give --date, or --since and --until, not both", param_hint="--date")
+    first, last = _date_range(date or since, date or until)
+    out = _output(csv, json, output, raw, time_format, top or 0, nl=nl, excel=excel)
+    settings = FleetSettings(db_threshold, max_threads, vendor)
+
+    def report(query):
+        return tenants_report(query, first, last, settings)
+
+    _run(ctx, Source(logs, tz, input_tz, input_time_format, not no_cache, ANY_TENANT), threshold, report, out,
+         Checks(strict, fail_on_breach))
 
 
 CallsPerCellOpt = Annotated[int, typer.Option(
@@ -751,7 +804,7 @@ ReportOutputOpt = Annotated[Optional[Path], typer.Option(
 @app.command()
 def report(
     ctx: typer.Context,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None,
     since: SinceOpt = None, until: UntilOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     db_threshold: LimitsDbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
@@ -775,8 +828,8 @@ def report(
         _check_html_name(output)
     chosen = db_threshold if _source(ctx, "db_threshold") not in ("DEFAULT", None) else None
     settings = PageSettings(chosen, max_threads, calls_per_cell)
-    sources = Sources(tuple(_log_specs(logs)), input_tz, input_time_format)
-    source = Source(logs, tz, input_tz, input_time_format, not no_cache)
+    sources = Sources(tuple(_log_specs(logs)), input_tz, input_time_format, tenant)
+    source = Source(logs, tz, input_tz, input_time_format, not no_cache, tenant)
 
     def opened_and_built():
         from .reports.model import latest_day
@@ -834,7 +887,7 @@ def _page_name(page) -> str:
 
 @app.command()
 def browse(
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24,
 ) -> None:
@@ -865,7 +918,7 @@ def browse(
     from .browse.session import Session
 
     session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format,
-                      cache=not no_cache)
+                      cache=not no_cache, tenant=tenant)
     BrowseApp(session, day).run()
 
 
@@ -998,7 +1051,7 @@ def _completion_query(ctx: typer.Context):
     params = ctx.params
     return Query.open(_log_specs(params.get("logs")), _zone(params.get("tz")),
                       input_tz=_input_zone(params.get("input_tz")), time_pattern=params.get("input_time_format"),
-                      cache=not params.get("no_cache"))
+                      cache=not params.get("no_cache"), tenant=params.get("tenant"))
 
 
 def _dates_with_calls(ctx: typer.Context):

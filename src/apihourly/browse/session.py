@@ -24,6 +24,7 @@ class Session:
     input_tz: ZoneInfo | None = None  # where times without an offset were written (--input-tz)
     time_pattern: str | None = None  # --input-time-format
     cache: bool = True  # False with --no-cache
+    tenant: str | None = None  # --tenant
     query: Query | None = None
     generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -41,6 +42,6 @@ class Session:
 
     def _open(self) -> Query:
         self.query = Query.open(self.specs, self.tz, self.threshold, input_tz=self.input_tz,
-                                time_pattern=self.time_pattern, cache=self.cache)
+                                time_pattern=self.time_pattern, cache=self.cache, tenant=self.tenant)
         self.generation += 1
         return self.query

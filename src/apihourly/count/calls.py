@@ -67,12 +67,12 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None, keep: tuple[str, ..
     (Calls.kept): a report that shows some calls whole needs no second read."""
     import numpy as np
 
-    stats, book, cols, kept = ScanStats(), CodeBook(), _Columns(), []
+    stats, book, cols, kept = ScanStats(), CodeBook(), Columns(), []
     # Reading and decoding on a second thread while this one codes the batches;
     # closing() joins that thread here, however the loop ends.
     with closing(read_ahead(logs.scan(list(dict.fromkeys([*FIELDS, *keep])), window, stats))) as tables:
         for table in tables:
-            cols.append(_batch_arrays(table, book))
+            cols.append(batch_arrays(table, book))
             kept += [table.select(list(keep))] if keep else []
     cols = cols.arrays()
     order = None
@@ -86,7 +86,7 @@ def load_calls(logs: LogSet, window: tuple[int, int] | None, keep: tuple[str, ..
                  list(book.text["entity"]), cols["duration_ms"], stats, order, kept)
 
 
-class _Columns:
+class Columns:
     """Arrays that grow fourfold as batches arrive. Copying each batch in
     lets Arrow and malloc reuse the batch's memory; keeping every batch and
     concatenating them touched twice the memory, which on a big day cost
@@ -95,11 +95,11 @@ class _Columns:
 
     NAMES = {"ts": "int64", "group": "int32", "duration_ms": "int32"}
 
-    def __init__(self) -> None:
+    def __init__(self, names: dict[str, str] | None = None) -> None:
         import numpy as np
 
         self.size = 0
-        self.data = {k: np.empty(0, dtype) for k, dtype in self.NAMES.items()}
+        self.data = {k: np.empty(0, dtype) for k, dtype in (names or self.NAMES).items()}
 
     def append(self, batch: dict) -> None:
         import numpy as np
@@ -118,7 +118,7 @@ class _Columns:
         return {k: v[:self.size] for k, v in self.data.items()}
 
 
-def _batch_arrays(table, book: CodeBook) -> dict:
+def batch_arrays(table, book: CodeBook) -> dict:
     import numpy as np
 
     from ..arrays import int_values

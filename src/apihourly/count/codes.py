@@ -91,7 +91,7 @@ class CodeBook:
         once per distinct combination, not per row."""
         import numpy as np
 
-        codes = {f: self._codes(table.column(f), self.text[f]) for f in PAIR_FIELDS}
+        codes = {f: self.codes(table.column(f), self.text[f]) for f in PAIR_FIELDS}
         sizes = [max(len(self.text[f]), 1) for f in PAIR_FIELDS]
         combinations = int(np.prod(sizes, dtype=float))
         if combinations >= PACK_LIMIT:  # absurdly many distinct names: go slow but right
@@ -127,7 +127,7 @@ class CodeBook:
         return self.pairs.setdefault((code, entity), len(self.pairs))
 
     @staticmethod
-    def _codes(column, registry: dict[str, int]):
+    def codes(column, registry: dict[str, int]):
         """Codes of cleaned text values in `registry` (which grows as needed)."""
         import numpy as np
 

@@ -20,14 +20,16 @@ class Threads:
 
 
 def thread_usage(group, start, duration_ms, max_threads: int, since: int | None = None,
-                 per_call: bool = False) -> Threads:
+                 per_call: bool = False, maxima: bool = True) -> Threads:
     """Sweep-line over the calls' [start, start + duration) intervals; starts
     in ns, durations in whole milliseconds as logged.
 
     A call without a duration (negative or missing: pass -1) is instantaneous:
     it lasts 1 ns, so it overlaps calls running at its start and nothing
     after. At equal instants ends come before starts, so back-to-back calls
-    do not overlap. `since` leaves earlier instants out of `group_max`.
+    do not overlap. `since` leaves earlier instants out of `group_max`,
+    which is left empty without `maxima` (a caller that needs only the
+    stretches over the limit).
     """
     import numpy as np
 
@@ -42,7 +44,7 @@ def thread_usage(group, start, duration_ms, max_threads: int, since: int | None 
     intervals = np.column_stack([events.group_at(rises), events.time_at(rises), events.time_at(falls), peaks])
     groups = np.flatnonzero(np.bincount(group)) if len(group) else group
     levels = events.level_at_start(group, start) if per_call else None
-    return Threads(intervals.astype(np.int64), events.group_max(groups, since), levels)
+    return Threads(intervals.astype(np.int64), events.group_max(groups, since) if maxima else {}, levels)
 
 
 @dataclass

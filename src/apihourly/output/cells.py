@@ -173,7 +173,7 @@ def instant_text(iso: str, time_format: str, day: date | None = None) -> str:
         return ""
     moment = datetime.fromisoformat(iso)
     text = clock(moment, time_format)
-    return text if day is None or moment.date() == day else f"{moment.date().isoformat()} {text}"
+    return text if day is not None and moment.date() == day else f"{moment.date().isoformat()} {text}"
 
 
 def hour_label(slot: HourSlot, time_format: str, show_offset: bool = False) -> str:
@@ -270,7 +270,9 @@ class Cells:
         if self._hours is None:
             slots = self.report.slots
             self._hours = dict(zip((s.start_ns for s in slots), hour_labels(slots, self.time_format)))
-        return self._hours.get(to_ns(datetime.fromisoformat(iso)), iso)
+        moment = datetime.fromisoformat(iso)
+        # An hour of another date (a report of a period): with its date.
+        return self._hours.get(to_ns(moment)) or f"{moment.date().isoformat()} {clock(moment, self.time_format, 'hour')}"
 
     def summary_sums(self, table: Table) -> list[Marked]:
         """The summary's last row: 'Total', then each count column added up."""
@@ -342,6 +344,7 @@ def caption(report: Report, extra: str = "") -> str:
         parts[0] = f"{plural(stats.files, 'file')}, {given}" if not stats.read else f"{parts[0]}, {given}"
     if report.day:
         parts.append(report.day.isoformat())
+    parts += [f"tenant {stats.tenant}"] if stats.tenant else []
     parts += [report.tz.key, f"limit {report.threshold:,} calls/hour per integration"]
     return " · ".join(parts) + (f" · {extra}" if extra else "")
 

@@ -148,7 +148,8 @@ def json_meta(report: Report, part: str | None = None) -> dict:
     the report's own headline figures."""
     stats = report.stats
     meta = {"report": report.kind, **report.covers, "tz": report.tz.key, "threshold": report.threshold,
-            "files": stats.files, "calls_read": stats.rows, "rows_skipped": stats.skipped_rows, **report.meta}
+            "files": stats.files, "calls_read": stats.rows, "rows_skipped": stats.skipped_rows,
+            **({"tenant": stats.tenant} if stats.tenant else {}), **report.meta}
     if stats.given:
         meta["calls_from_counts"] = stats.given
     if report.parts:

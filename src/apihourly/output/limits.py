@@ -210,6 +210,7 @@ def _caption(report: Report) -> str:
     return " · ".join([
         f"{plural(stats.files, 'file')}, {plural(stats.rows, 'call')} read "
         f"({meta['calls']:,} on the day, the rest from the hour before)",
+        *([f"tenant {stats.tenant}"] if stats.tenant else []),
         report.tz.key,
         f"{plural(meta['calls_without_duration'], 'call')} without a duration, counted as instantaneous",
         *([f"{plural(counter['samples'], 'counter sample')} from {plural(counter['files'], 'file')}"]

@@ -171,6 +171,9 @@ def breach_lines(found: list[dict]) -> list[str]:
         more = len(hourly) - 1
         lines.append(hourly[0]["message"] + (f" (and {plural(more, 'more integration-hour')})" if more else ""))
     lines += [b["message"] for b in found if b["kind"] == "rolling"]
+    tenants = [b["message"] for b in found if b["kind"] == "tenant"]
+    if tenants:
+        lines.append(f"{plural(len(tenants), 'tenant')} over a limit: {', '.join(tenants)}")
     threads = [b for b in found if b["kind"] == "threads"]
     if threads:
         first, stretches = threads[0], sum(b["stretches"] for b in threads)

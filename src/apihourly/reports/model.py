@@ -31,13 +31,15 @@ class Query:
     @classmethod
     def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
              progress: Callable[..., None] | None = None, input_tz: ZoneInfo | None = None,
-             time_pattern: str | None = None, cache=None) -> "Query":
+             time_pattern: str | None = None, cache=None, tenant=None) -> "Query":
         """Find, check and open the log files named by `specs` (files,
         folders, globs). Times without an offset were written in `input_tz`;
         without it, machine forms (ISO, epoch) in UTC and forms written for
         people (11/16/2026 3:04 PM) in `tz`, as Autotask's export writes them.
         With `cache` (True: the user's cache folder, or a read.cache.Cache)
-        what each file gave is kept for the next run."""
+        what each file gave is kept for the next run. Logs of several
+        Autotask tenants are read one `tenant` at a time (read/tenants.py), or
+        all of them with read.tenants.ANY_TENANT."""
         from ..arrays import lean_memory_pool
         from ..read.cache import Cache, cache_folder
         from ..read.canonical import TimeRules
@@ -45,7 +47,12 @@ class Query:
         lean_memory_pool()  # before pyarrow loads: see its docstring
         if not isinstance(cache, Cache):
             cache = Cache(cache_folder() if cache else None)
-        return cls(LogSet.open(specs, TimeRules(input_tz, tz, time_pattern), cache), tz, threshold, progress)
+        from ..read.tenants import ANY_TENANT
+
+        logs = LogSet.open(specs, TimeRules(input_tz, tz, time_pattern), cache)
+        if tenant is not ANY_TENANT:  # the fleet report reads every tenant (reports/tenants.py)
+            logs.choose_tenant(tenant)
+        return cls(logs, tz, threshold, progress)
 
 
 @dataclass

@@ -51,9 +51,11 @@ class Sources:
     logs: tuple[str, ...]
     input_tz: str | None = None
     time_pattern: str | None = None
+    tenant: str | None = None
 
     def options(self) -> list[str]:
         words = [word for source in self.logs for word in ("--logs", source)]
+        words += ["--tenant", self.tenant] if self.tenant else []
         words += ["--input-tz", self.input_tz] if self.input_tz else []
         return words + (["--input-time-format", self.time_pattern] if self.time_pattern else [])
 
