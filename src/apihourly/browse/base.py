@@ -216,7 +216,7 @@ class ReportScreen(Screen):
     def _update_notes(self) -> None:
         lines = [f"{kind}: {text}" for kind, text in messages(self.report)]
         notes = self.query_one("#notes", Static)
-        notes.update(Text(visible("\n".join(lines))))
+        notes.update(Text("\n".join(visible(line) for line in lines)))  # one line each, log text escaped
         notes.display = bool(lines)
 
     # Sorting -----------------------------------------------------------

@@ -173,7 +173,7 @@ def instant_text(iso: str, time_format: str, day: date | None = None) -> str:
         return ""
     moment = datetime.fromisoformat(iso)
     text = clock(moment, time_format)
-    return text if day is not None and moment.date() == day else f"{moment.date().isoformat()} {text}"
+    return text if day is None or moment.date() == day else f"{moment.date().isoformat()} {text}"
 
 
 def hour_label(slot: HourSlot, time_format: str, show_offset: bool = False) -> str:
@@ -258,7 +258,9 @@ class Cells:
         if spec.kind == HOUR:
             return Text(self.hour_text(value), style=style)
         if spec.kind == INSTANT:
-            return Text(instant_text(value, self.time_format, self.report.day) or spec.blank, style=style)
+            # A report of a period (since/until) dates every instant.
+            day = self.report.day or (date.min if "since" in self.report.covers else None)
+            return Text(instant_text(value, self.time_format, day) or spec.blank, style=style)
         if spec.kind in (TEXT, DATE, MINUTE):
             return Text(self.glyphs.fit(visible(spec.blank if is_missing(value) else str(value))), style=style)
         raise ValueError(f"no cells for columns of kind {spec.kind!r}")

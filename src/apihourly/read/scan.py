@@ -78,9 +78,10 @@ class LogSet:
         return cls(by_kind[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
                    counts_files=by_kind[schema.COUNTS], counter_files=by_kind[schema.COUNTER], catalog=catalog)
 
-    def choose_tenant(self, wanted: str | None) -> None:
+    def choose_tenant(self, wanted: str | None) -> list[str]:
         """Keep the files, and the rows, of the tenant a report is about
-        (read/tenants.py says which); what is left out is said in a note."""
+        (read/tenants.py says which); returns what to say about the files
+        left out, for every report (they are no one file's notes)."""
         from .tenants import choose
 
         every = [*self.files, *self.counts_files, *self.counter_files]
@@ -90,7 +91,7 @@ class LogSet:
         self.counter_files = [log for log in self.counter_files if log.path in choice.kept]
         self.tenant = choice.tenant
         self.books().tenant = choice.tenant
-        self.notes += [(Path(self.source), text) for text in choice.notes]
+        return choice.notes
 
     def choose_every_tenant(self) -> list[Path]:
         """Keep the call logs that name their tenants, every row with one

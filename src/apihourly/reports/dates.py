@@ -35,7 +35,7 @@ def days(query: Query, since: date | None = None, until: date | None = None,
     report = Report("days", table, query.tz, query.threshold, counts.stats)
     report.covers = _covered(since, until, [row[0] for row in rows])
     report.meta = {"db_threshold": db_threshold}
-    report.notes += _counts_only_notes([day for day in dates if day in counted])
+    report.notes += [*query.notes, *_counts_only_notes([day for day in dates if day in counted])]
     return report
 
 

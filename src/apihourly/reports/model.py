@@ -26,7 +26,7 @@ class Query:
     tz: ZoneInfo
     threshold: int = schema.DEFAULT_THRESHOLD
     progress: Callable[..., None] | None = None
-    notes: list[str] = field(default_factory=list)  # about how the date was chosen, for every report
+    notes: list[str] = field(default_factory=list)  # how the date and the tenant were chosen, for every report
 
     @classmethod
     def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
@@ -50,9 +50,9 @@ class Query:
         from ..read.tenants import ANY_TENANT
 
         logs = LogSet.open(specs, TimeRules(input_tz, tz, time_pattern), cache)
-        if tenant is not ANY_TENANT:  # the fleet report reads every tenant (reports/tenants.py)
-            logs.choose_tenant(tenant)
-        return cls(logs, tz, threshold, progress)
+        # The fleet report reads every tenant (reports/tenants.py).
+        said = logs.choose_tenant(tenant) if tenant is not ANY_TENANT else []
+        return cls(logs, tz, threshold, progress, said)
 
 
 @dataclass
