@@ -12,6 +12,17 @@ class ApihourlyError(Exception):
         super().__init__(message)
         self.hint = hint
 
+    def __reduce__(self):
+        # As it is, whatever its __init__ takes: errors cross from worker processes.
+        return _restored, (type(self), self.args, self.__dict__)
+
+
+def _restored(cls, args: tuple, state: dict) -> ApihourlyError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class BadOption(ApihourlyError):
     """An option value that cannot be used (exit 2, like a usage error)."""

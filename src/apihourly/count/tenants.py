@@ -8,18 +8,13 @@ the calls and the tenants, never with tenants x seconds of the period.
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..read.scan import LogSet, read_ahead
+from ..read.scan import LogSet
 from ..read.stats import ScanStats
 from . import rolling
-from .calls import Columns, batch_arrays
-from .codes import CodeBook
 from .threads import thread_usage
-
-FIELDS = (schema.TENANT, *schema.CATEGORY_FIELDS, "entity", "execution_ms")
 
 
 @dataclass
@@ -41,67 +36,40 @@ class Fleet:
         return slice(int(self.bounds[t]), int(self.bounds[t + 1]))
 
 
-def load_fleet(logs: LogSet, window: tuple[int, int] | None) -> Fleet:
+def load_fleet(logs: LogSet, window: tuple[int, int] | None, workers: int | None = None) -> Fleet:
     """Every call with a tenant in `window` (the hour before the period
-    included: its calls are in the rolling windows that end in it)."""
+    included: its calls are in the rolling windows that end in it), read by
+    `workers` processes (default: one per CPU for a folder of many files)."""
     import numpy as np
 
-    stats, book, tenants, cols = ScanStats(), CodeBook(), {}, Columns({**Columns.NAMES, "tenant": "int32"})
-    with closing(read_ahead(logs.scan(list(FIELDS), window, stats))) as tables:
-        for table in _coalesced(tables):
-            arrays = batch_arrays(table, book)
-            arrays["tenant"] = CodeBook.codes(table.column(schema.TENANT), tenants)
-            cols.append(arrays)
-    cols = _by_tenant(cols.arrays())
-    bounds = np.searchsorted(cols["tenant"], np.arange(len(tenants) + 1))
-    categories = list(book.categories)
-    pair_category = np.array([c for c, _ in book.pairs] or [0], dtype=np.int64)
-    return Fleet(list(tenants), bounds, cols["ts"], cols["group"], cols["duration_ms"], pair_category,
-                 categories, stats)
+    from .fleetread import merged, read_parts
+
+    part = merged(read_parts(logs, window, workers))
+    order = _by_tenant(part.tenant, part.ts)
+    arrays = [a if order is None else a[order] for a in (part.tenant, part.ts, part.group, part.duration_ms)]
+    bounds = np.searchsorted(arrays[0], np.arange(len(part.tenants) + 1))
+    categories = list(dict.fromkeys(category for category, _ in part.pairs))
+    at = {category: i for i, category in enumerate(categories)}
+    pair_category = np.array([at[category] for category, _ in part.pairs] or [0], dtype=np.int64)
+    return Fleet(part.tenants, bounds, *arrays[1:], pair_category, categories, part.stats)
 
 
-def _coalesced(tables, rows: int = 1 << 16):
-    """The tables joined into ones of about `rows` rows: a fleet is often
-    thousands of small files (a tenant's day each), and coding text costs
-    the same per table whatever its size. Tables join only with others of
-    the same schema (files of one format and layout)."""
-    pending, held = [], 0
-    for table in tables:
-        if pending and (held >= rows or table.schema != pending[0].schema):
-            yield _joined(pending)
-            pending, held = [], 0
-        pending.append(table)
-        held += table.num_rows
-    if pending:
-        yield _joined(pending)
-
-
-def _joined(tables):
-    import pyarrow as pa
-
-    if len(tables) == 1:
-        return tables[0]
-    return pa.concat_tables(tables).unify_dictionaries().combine_chunks()
-
-
-def _by_tenant(cols: dict) -> dict:
-    """The calls by tenant, then by time. A stable radix sort by tenant
-    keeps each tenant's calls in the order read, which is time order when
-    its files are (a folder of dated files, each in order); a full sort only
-    when it is not."""
+def _by_tenant(tenant, ts):
+    """The order of the calls by tenant, then by time (None: as they are).
+    A stable radix sort by tenant keeps each tenant's calls in the order
+    read, which is time order when its files are (a folder of dated files,
+    each in order); a full sort only when it is not."""
     import numpy as np
 
     from ..arrays import stable_order
 
-    tenant = cols["tenant"]
+    order = None
     if len(tenant) and np.any(tenant[1:] < tenant[:-1]):
         order = stable_order(tenant)
-        cols = {k: v[order] for k, v in cols.items()}
-    tenant, ts = cols["tenant"], cols["ts"]
+        tenant, ts = tenant[order], ts[order]
     if np.any((tenant[1:] == tenant[:-1]) & (ts[1:] < ts[:-1])):
-        order = np.lexsort((ts, tenant))
-        cols = {k: v[order] for k, v in cols.items()}
-    return cols
+        return np.lexsort((ts, tenant)) if order is None else order[np.lexsort((ts, tenant))]
+    return order
 
 
 @dataclass

@@ -105,19 +105,16 @@ def matching(column, tenant):
     """(keep, blank): Arrow booleans of the rows of `tenant` (or of any
     tenant, for ANY_TENANT) and of the rows whose tenant is empty. Names are
     compared trimmed, as a folder's are; a dictionary column is compared
-    through its dictionary."""
+    through its few distinct values, once per batch."""
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from ..arrays import text_scalar
+    from ..arrays import bool_array, int_values
 
-    values = column.dictionary if pa.types.is_dictionary(column.type) else column
-    trimmed = pc.utf8_trim_whitespace(values)
-    blank = pc.fill_null(pc.equal(trimmed, text_scalar("")), True)
-    keep = pc.invert(blank) if tenant is ANY_TENANT else pc.fill_null(pc.equal(trimmed, text_scalar(tenant)), False)
-    if values is not column:
-        indices = column.indices
-        keep, blank = pc.take(keep, indices), pc.take(blank, indices)
-        if column.null_count:
-            keep, blank = pc.fill_null(keep, False), pc.fill_null(blank, True)
-    return keep, blank
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    names = [(v or "").strip() for v in column.dictionary.to_pylist()] + [""]  # the last: a missing value
+    blank = np.array([not name for name in names])
+    keep = ~blank if tenant is ANY_TENANT else np.array([name == tenant for name in names])
+    codes = int_values(column.indices, null_as=len(names) - 1)
+    return bool_array(keep[codes]), bool_array(blank[codes])

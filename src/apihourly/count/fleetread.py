@@ -1,0 +1,163 @@
+"""Reading every tenant's calls as arrays, in worker processes when the
+logs are many files.
+
+A fleet's logs are thousands of files, and reading each costs some
+milliseconds of Python work that holds one core, so the files are cut into
+contiguous runs, one per process. Each run comes back as a Part, arrays
+with codes of its own; the parts are merged by mapping their codes to
+shared ones, and keep the files' order, so that each tenant's calls stay
+in the order read.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import closing
+from dataclasses import dataclass, field
+
+from .. import schema
+from ..read.scan import LogSet, read_ahead
+from ..read.stats import ScanStats
+from .calls import Columns, batch_arrays
+from .codes import CodeBook
+
+FIELDS = (schema.TENANT, *schema.CATEGORY_FIELDS, "entity", "execution_ms")
+FILES_PER_WORKER = 200  # fewer files than this per process are not worth starting it (about 0.5 s)
+
+
+@dataclass
+class Part:
+    """Calls of some files: `tenant` codes name `tenants`, `group` codes
+    name `pairs`, (category, entity) in code order."""
+
+    ts: object
+    group: object
+    duration_ms: object
+    tenant: object
+    tenants: list[str]
+    pairs: list[tuple[schema.Category, str]]
+    stats: ScanStats = field(default_factory=ScanStats)
+
+
+def read_parts(logs: LogSet, window: tuple[int, int] | None, workers: int | None = None) -> list[Part]:
+    """The calls of every file of `logs`, in parts, in file order."""
+    runs = _runs(logs.files, workers or _cpus())
+    if len(runs) < 2:
+        return [read_part(logs, window)]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # spawn, not fork: a forked pyarrow can hang on the thread pools it had.
+    with ProcessPoolExecutor(len(runs), mp_context=get_context("spawn")) as pool:
+        jobs = [pool.submit(_read_files, [str(log.path) for log in run], logs.rules, window) for run in runs]
+        parts = [job.result() for job in jobs]
+    for path, text in logs.notes:  # what finding the files left out, as scan() says it
+        parts[0].stats.note(path, text)
+    return parts
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _runs(files: list, workers: int) -> list[list]:
+    """Contiguous runs of about equal bytes, at most `workers`, each of at
+    least FILES_PER_WORKER files."""
+    workers = max(1, min(workers, len(files) // FILES_PER_WORKER))
+    if workers == 1:
+        return [files]
+    sizes = [_size(log.path) for log in files]
+    total, runs, held = sum(sizes) or 1, [[]], 0
+    for log, size in zip(files, sizes):
+        if held >= total * len(runs) / workers and len(runs) < workers:
+            runs.append([])
+        runs[-1].append(log)
+        held += size
+    return [run for run in runs if run]
+
+
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_files(paths: list[str], rules, window) -> Part:
+    """A worker's run of files, opened again there (a LogFile holds its
+    reader module, which does not cross processes)."""
+    from ..read.cache import Cache
+
+    logs = LogSet.open(paths, rules, Cache(None))
+    logs.choose_every_tenant()
+    return read_part(logs, window)
+
+
+def read_part(logs: LogSet, window: tuple[int, int] | None) -> Part:
+    """Every call with a tenant of `logs` in `window`, as arrays."""
+    stats, book, tenants, cols = ScanStats(), CodeBook(), {}, Columns({**Columns.NAMES, "tenant": "int32"})
+    with closing(read_ahead(logs.scan(list(FIELDS), window, stats))) as tables:
+        for table in _coalesced(tables):
+            arrays = batch_arrays(table, book)
+            arrays["tenant"] = CodeBook.codes(table.column(schema.TENANT), tenants)
+            cols.append(arrays)
+    cols = cols.arrays()
+    categories = list(book.categories)
+    entities = list(book.text["entity"])
+    pairs = [(categories[c], entities[e]) for c, e in book.pairs]
+    return Part(cols["ts"], cols["group"], cols["duration_ms"], cols["tenant"], list(tenants), pairs, stats)
+
+
+def merged(parts: list[Part]) -> Part:
+    """One part with shared codes, the parts' calls one after another."""
+    import numpy as np
+
+    if len(parts) == 1:
+        return parts[0]
+    tenants: dict[str, int] = {}
+    pairs: dict[tuple, int] = {}
+    stats = ScanStats()
+    for part in parts:
+        _add_stats(stats, part.stats)
+        part.tenant = _recoded(part.tenant, [tenants.setdefault(name, len(tenants)) for name in part.tenants])
+        part.group = _recoded(part.group, [pairs.setdefault(pair, len(pairs)) for pair in part.pairs])
+    joined = [np.concatenate([getattr(part, name) for part in parts]) for name in ("ts", "group", "duration_ms", "tenant")]
+    return Part(*joined, list(tenants), list(pairs), stats)
+
+
+def _recoded(codes, lookup: list[int]):
+    import numpy as np
+
+    return np.asarray(lookup or [0], dtype=np.int32)[codes]
+
+
+def _add_stats(total: ScanStats, part: ScanStats) -> None:
+    total.files += part.files
+    total.rows += part.rows
+    total.given += part.given
+    total.tenant = total.tenant or part.tenant
+    total.add_messages(part)
+
+
+def _coalesced(tables, rows: int = 1 << 16):
+    """The tables joined into ones of about `rows` rows: a fleet is often
+    thousands of small files (a tenant's day each), and coding text costs
+    the same per table whatever its size. Tables join only with others of
+    the same schema (files of one format and layout)."""
+    pending, held = [], 0
+    for table in tables:
+        if pending and (held >= rows or table.schema != pending[0].schema):
+            yield _joined(pending)
+            pending, held = [], 0
+        pending.append(table)
+        held += table.num_rows
+    if pending:
+        yield _joined(pending)
+
+
+def _joined(tables):
+    import pyarrow as pa
+
+    if len(tables) == 1:
+        return tables[0]
+    return pa.concat_tables(tables).unify_dictionaries().combine_chunks()
