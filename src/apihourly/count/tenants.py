@@ -45,13 +45,16 @@ def load_fleet(logs: LogSet, window: tuple[int, int] | None, workers: int | None
     from .fleetread import merged, read_parts
 
     part = merged(read_parts(logs, window, workers))
-    order = _by_tenant(part.tenant, part.ts)
-    arrays = [a if order is None else a[order] for a in (part.tenant, part.ts, part.group, part.duration_ms)]
-    bounds = np.searchsorted(arrays[0], np.arange(len(part.tenants) + 1))
+    present = np.flatnonzero(np.bincount(part.tenant, minlength=len(part.tenants)))  # not '', the missing name
+    tenant = np.searchsorted(present, part.tenant).astype(np.int32)
+    order = _by_tenant(tenant, part.ts)
+    arrays = [a if order is None else a[order] for a in (tenant, part.ts, part.group, part.duration_ms)]
+    bounds = np.searchsorted(arrays[0], np.arange(len(present) + 1))
     categories = list(dict.fromkeys(category for category, _ in part.pairs))
     at = {category: i for i, category in enumerate(categories)}
     pair_category = np.array([at[category] for category, _ in part.pairs] or [0], dtype=np.int64)
-    return Fleet(part.tenants, bounds, *arrays[1:], pair_category, categories, part.stats)
+    return Fleet([part.tenants[c] for c in present.tolist()], bounds, *arrays[1:], pair_category, categories,
+                 part.stats)
 
 
 def _by_tenant(tenant, ts):
