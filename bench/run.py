@@ -57,9 +57,10 @@ TOOLS = HERE / "tools"
 PY = sys.executable
 DAY = datasets.LAST_DAY.isoformat()
 APIHOURLY = ("apihourly", "baseline")
-ANSWERED = ("summary", "totals", "days")
-GROUPS = ("cold", "warm", "year")
+ANSWERED = ("summary", "totals", "days", "tenants")
+GROUPS = ("cold", "warm", "year", "fleet")
 # Paths a case can read: the datasets, and the year's last day alone.
+FLEET_PERIOD = ("--since", datasets.FLEET_FIRST_DAY.isoformat(), "--until", datasets.LAST_DAY.isoformat())
 PATHS = {**datasets.FILES, "year_last": datasets.year_day_folder(datasets.LAST_DAY) / "part-0.parquet"}
 DATASET_OF = {"year_last": "year"}
 
@@ -107,6 +108,11 @@ CASES = [
          key="year last day"),
     Case("year: browse to the dates list, cache warm", "browse", "year", ("apihourly",), cache="warm",
          group="year", key="year browse"),
+    # The tenants issue's yardstick: every tenant's calls and peak over the fleet's 7 days.
+    Case("fleet: tenants, 1,000 tenants x 7 days, 20M calls in 7,000 files", "tenants", "fleet",
+         group="fleet", key="fleet tenants"),
+    Case("fleet: tenants, the same, cache warm", "tenants", "fleet", ("apihourly",), cache="warm",
+         group="fleet", key="fleet tenants warm"),
 ]
 
 
@@ -146,6 +152,9 @@ TARGETS = [
            lambda results: results["year last day"]["apihourly"]["wall"] + 0.3, "s", strict=True),
     Target("warm activity --limit 100, the 53k-call hour", ("warm activity",), _wall("warm activity"),
            _fixed(0.4), "s", strict=True),
+    Target("fleet tenants: wall vs DuckDB", ("fleet tenants",), _ratio("fleet tenants", "wall", "duckdb"), _fixed(1.0)),
+    Target("fleet tenants: peak RSS vs DuckDB", ("fleet tenants",), _ratio("fleet tenants", "rss", "duckdb"),
+           _fixed(1.5)),
     Target("warm browse to the dates list, the year (time in the app)", ("year browse",),
            lambda results: results["year browse"]["apihourly"]["reported"], _fixed(1.0), "s", strict=True),
 ]
@@ -163,6 +172,8 @@ def command(tool: str, case: Case, baseline: str = "", logs: list[str] | None = 
             return [python, "-m", "apihourly", f"--{case.report}"]
         if case.report == "browse":
             return [python, str(HERE / "browse_first_screen.py"), "--once", path]
+        if case.report == "tenants":
+            return [python, "-m", "apihourly", "tenants", "--tz", "UTC", "--logs", path, *FLEET_PERIOD, "--csv"]
         args = [python, "-m", "apihourly", case.report, "--tz", "UTC"]
         for spec in logs or [path]:
             args += ["--logs", spec]
@@ -171,6 +182,8 @@ def command(tool: str, case: Case, baseline: str = "", logs: list[str] | None = 
         if case.report == "activity":
             return args + list(case.extra)
         return args + ["--csv"]
+    if case.report == "tenants":
+        return [PY, str(TOOLS / f"{tool}_tenants.py"), path, *FLEET_PERIOD[1::2]]
     args = [PY, str(TOOLS / f"{tool}_report.py"), case.report, path]
     return args + ([DAY] if case.report != "days" else [])
 
@@ -223,6 +236,10 @@ def answer(report: str, tool: str, text: str) -> object:
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in body}
     if report == "days":
         return {r[0]: tuple(int(v) for v in r[1:4]) for r in body}
+    if report == "tenants":  # each tenant's calls and peak rolling hour, by column name
+        names = [name.casefold().replace(" ", "_") for name in header]
+        at = [names.index(name) for name in ("tenant", "calls", "peak_rolling_hour")]
+        return {r[at[0]]: (int(r[at[1]]), int(r[at[2]])) for r in body}
     return None
 
 

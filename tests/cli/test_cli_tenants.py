@@ -202,3 +202,12 @@ def test_each_tenants_row_equals_days_and_limits_with_tenant(tmp_path_factory, r
             top = checked["tables"]["peak"][0]
             assert (row["Top integration in peak"], float(row["Top integration share"])) == (
                 top["integration"], top["share_pct"])
+
+
+def test_a_report_page_names_its_tenant_and_the_commands_it_gives_name_it_too(fleet, tmp_path):
+    page = tmp_path / "north.html"
+    result = run("report", "--logs", str(fleet), "--tenant", "north", "--date", "2026-11-16", "-o", str(page))
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "<dt>Tenant</dt><dd>north</dd>" in html
+    assert "--tenant north" in html.replace("&#34;", '"').replace("\\u0020", " ")

@@ -67,6 +67,7 @@ def _head(page: Page) -> dict:
     first, last = page.days.covers.get("since"), page.days.covers.get("until")
     return {
         "period": first if first == last else f"{first} to {last}",
+        "tenant": visible(stats.tenant) if stats.tenant else "",
         "zone": page.tz.key,
         "threshold": f"{page.threshold:,}",
         "db_threshold": f"{settings.db_threshold:,}" if settings.db_threshold else
