@@ -3,7 +3,6 @@ and each date's peak rolling 60-minute count of the whole tenant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from .. import schema
@@ -18,19 +17,15 @@ COLUMNS = (
     Column("Hours over limit", COUNT, rule="breach"), Column("Peak rolling hour", COUNT, rule="rolling"),
 )
 def days(query: Query, since: date | None = None, until: date | None = None,
-         db_threshold: int = schema.DEFAULT_DB_THRESHOLD, peaks: Callable | None = None) -> Report:
+         db_threshold: int = schema.DEFAULT_DB_THRESHOLD) -> Report:
     """One row per local date with calls (from `since` to `until` when given):
-    calls, integrations, hours over limit, and the peak rolling 60-minute
-    count, as `peaks(dates)` gives it when given (a caller that checks each
-    date's limits anyway has it already)."""
-    counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), query.progress,
-                          peaks=peaks is None)
+    calls, integrations, hours over limit, and the peak rolling 60-minute count."""
+    counts = count_hourly(query.logs, query.tz, range_window(since, until, query.tz), query.progress, peaks=True)
     rows = _per_date(counts.counts, query)
     counted = query.logs.counted_dates(query.tz)
     dates = [date.fromisoformat(row[0]) for row in rows]
     timed = [day for day in dates if day not in counted]
-    found = peaks(timed) if peaks else date_peaks(query.logs, counts.digests, timed, query.tz)
-    peaks = dict(zip(timed, found))
+    peaks = dict(zip(timed, date_peaks(query.logs, counts.digests, timed, query.tz)))
     table = Table.from_rows(COLUMNS, [row + [peaks.get(day)] for day, row in zip(dates, rows)])
     report = Report("days", table, query.tz, query.threshold, counts.stats)
     report.covers = _covered(since, until, [row[0] for row in rows])

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import schema
 from ..count.hourly import count_hourly
 from ..errors import ApihourlyError
 from ..timeaxis import local_date, local_hour_axis, range_window
