@@ -10,7 +10,7 @@ on a run without it, so both take the same road to the same numbers.
 - the highest rolling 60-minute count the segment's own calls reach in each
   UTC quarter hour (every zone's dates start on a quarter hour), which is the
   tenant's wherever no other segment has calls within the hour; and the
-  exact times of its first 75 and last 60 minutes, where another segment may;
+  exact times of its first and last 75 minutes, where another segment may;
 - what reading it found, per quarter hour where a report's window decides it
   (values read by a rule, values left empty), so that notes and warnings
   on a cached run are word for word those of a cold one.
@@ -25,7 +25,10 @@ from ..timeaxis import HOUR_NS, MINUTE_NS
 
 QUARTER_NS = 15 * MINUTE_NS
 HEAD_NS = HOUR_NS + QUARTER_NS  # exact times kept after a segment's first call ...
-TAIL_NS = HOUR_NS  # ... and before its last: where a neighbour's calls share a rolling hour
+# ... and before its last: where a neighbour's calls share a rolling hour. A
+# quarter hour's peak counts the calls of the hour before the quarter starts,
+# which reach 75 minutes before its end: kept, they need no second read.
+TAIL_NS = HOUR_NS + QUARTER_NS
 
 
 @dataclass

@@ -234,14 +234,19 @@ class Cells:
         return [self.cell(spec, value, named, base_style, footer) for spec, value in zip(table.columns, values)]
 
     def cell(self, spec: Column, value: object, row: dict, base_style: str = "", footer: bool = False) -> Marked:
+        return self.levelled(spec, value, row, base_style, footer)[0]
+
+    def levelled(self, spec: Column, value: object, row: dict, base_style: str = "",
+                 footer: bool = False) -> tuple[Marked, list[str]]:
+        """The cell and its levels (the HTML page draws the first as a class)."""
         levels = self.levels(spec, value, row, footer)
         style = next((LEVELS[level][0] for level in levels), "") or base_style
         text = self.text(spec, value, style)
         if spec.kind != COUNT or is_missing(value):
-            return text, ""
+            return (text, ""), levels
         marks = "".join(getattr(self.glyphs, LEVELS[level][1]) for level in levels if LEVELS[level][1])
         self.seen.update(level for level in levels if LEVELS[level][1])
-        return text, marks
+        return (text, marks), levels
 
     def levels(self, spec: Column, value: object, row: dict, footer: bool) -> list[str]:
         if not spec.rule or is_missing(value) or (footer and spec.rule not in FOOTER_RULES):

@@ -29,7 +29,7 @@ from ..reports.drilldown import COLUMNS as ACTIVITY_COLUMNS
 from ..reports.drilldown import LOGGED
 from ..reports.model import Report
 from ..reports.page import DayPage, Page, activity_command, limits_command
-from ..reports.table import Column, Table
+from ..reports.table import Table
 from ..words import neutralise, visible
 from . import export
 from .cells import UNICODE, Cells, hour_labels, read_warnings
@@ -119,12 +119,12 @@ def table_data(report: Report, table: Table, time_format: str, rows: int | None 
     CSV): a busy day has hundreds of thousands of thread stretches."""
     total = len(table)
     table = table.head(rows) if rows is not None and total > rows else table
-    cells = _LevelledCells(report, time_format, UNICODE)
+    cells = Cells(report, time_format, UNICODE)
     body = len(table) - table.footer
     texts, levels = [], []
     for i, record in enumerate(table.records()):
-        row = [(*cells.cell(spec, record[spec.name], record, "", i >= body), cells.last)
-               for spec in table.columns]
+        row = [(*marked, found) for spec in table.columns
+               for marked, found in [cells.levelled(spec, record[spec.name], record, "", i >= body)]]
         texts.append([text.plain + (f" {marks}" if marks else "") for text, marks, _ in row])
         levels.append([(found or [""])[0] for _, _, found in row])
     return {
@@ -133,17 +133,6 @@ def table_data(report: Report, table: Table, time_format: str, rows: int | None 
         "footer": table.footer, "legend": cells.legend(), "total": total,
         "csv": "".join(export.csv_pieces(table)),
     }
-
-
-class _LevelledCells(Cells):
-    """Cells that keep the levels of the cell last made: the page draws a
-    cell's first level as its class, and cell() has just worked them out."""
-
-    last: list[str]
-
-    def levels(self, spec: Column, value: object, row: dict, footer: bool) -> list[str]:
-        self.last = super().levels(spec, value, row, footer)
-        return self.last
 
 
 def _sortable(column: list) -> list:
