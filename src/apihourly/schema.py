@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 
 TIMESTAMP = "execution_start"
 TEXT_FIELDS = ("method", "entity", "vendor", "integration", "tracking_id", "api_user", "client_ip",
@@ -99,6 +100,7 @@ DEFAULT_TIMEFRAME_MINUTES = 60  # Autotask's rolling window, when a sample does 
 CALLS, COUNTS, COUNTER = "calls", "counts", "counter"  # what an input file holds
 
 
+@lru_cache(maxsize=4096)  # a folder of thousands of files repeats a few dozen names
 def normalise_header(name: str) -> str:
     """Lower-case a header and drop everything but letters and digits."""
     return re.sub(r"[^0-9a-z]", "", name.casefold())

@@ -4,6 +4,7 @@ the error when none is named, and `apihourly tenants`, the fleet view."""
 import csv
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -118,15 +119,40 @@ def test_top_shows_the_first_rows_and_csv_keeps_every_tenant(fleet):
     assert [row["tenant"] for row in json.loads(written.stdout)["rows"]] == ["north", "south", "east"]
 
 
-def test_tenant_folders_name_the_tenant_of_files_without_the_column(tmp_path):
+def tenant_folders(root):
     header = [name for name in HEADER if name != "Tenant"]
     for tenant in ("north", "south", "east"):
         rows = [row[:1] + row[2:] for row in three_tenants() if row[1] == tenant]
-        write(tmp_path / "logs" / f"tenant={tenant}" / "calls.csv", rows, header)
-    result = run("tenants", "--logs", str(tmp_path / "logs"), "--csv")
+        write(root / f"tenant={tenant}" / "calls.csv", rows, header)
+    return root
+
+
+def test_tenant_folders_name_the_tenant_of_files_without_the_column(tmp_path):
+    logs = tenant_folders(tmp_path / "logs")
+    result = run("tenants", "--logs", str(logs), "--csv")
     assert parsed_csv(result.stdout) == EXPECTED
-    one = run("totals", "--logs", str(tmp_path / "logs"), "--tenant", "east", "--csv")
+    one = run("totals", "--logs", str(logs), "--tenant", "east", "--csv")
     assert parsed_csv(one.stdout)[-1]["Calls"] == "10"
+
+
+def test_tenant_folders_are_counted_in_worker_processes_each_for_whole_tenants(tmp_path, monkeypatch):
+    from apihourly.count import fleetread
+    from apihourly.reports import tenants
+
+    runs = []
+
+    def counted(task, given, *args):
+        runs.append(sorted({Path(run.path).parent.name for run in given[0]}))
+        runs.append(sorted({Path(run.path).parent.name for run in given[1]}))
+        return fleetread.in_workers(task, given, *args)
+
+    monkeypatch.setattr(fleetread, "FILES_PER_WORKER", 1)
+    monkeypatch.setattr(fleetread, "cpus", lambda: 2)
+    monkeypatch.setattr(tenants, "in_workers", counted)
+    result = run("tenants", "--logs", str(tenant_folders(tmp_path / "logs")), "--csv", "--tz", "UTC")
+    assert result.exit_code == 0, result.output
+    assert parsed_csv(result.stdout) == EXPECTED
+    assert sorted(runs) == [["tenant=east", "tenant=north"], ["tenant=south"]]
 
 
 def test_files_without_a_tenant_are_reported_as_before_with_the_others_named(tmp_path, fleet):

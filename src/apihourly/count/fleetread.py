@@ -41,35 +41,59 @@ class Part:
 
 def read_parts(logs: LogSet, window: tuple[int, int] | None, workers: int | None = None) -> list[Part]:
     """The calls of every file of `logs`, in parts, in file order."""
-    runs = _runs(logs.files, workers or _cpus())
+    runs = _runs(logs.files, workers or cpus())
     if len(runs) < 2:
         return [read_part(logs, window)]
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    # spawn, not fork: a forked pyarrow can hang on the thread pools it had.
-    with ProcessPoolExecutor(len(runs), mp_context=get_context("spawn")) as pool:
-        jobs = [pool.submit(_read_files, [str(log.path) for log in run], logs.rules, window) for run in runs]
-        parts = [job.result() for job in jobs]
+    parts = in_workers(_read_files, runs, logs.rules, window)
     for path, text in logs.notes:  # what finding the files left out, as scan() says it
         parts[0].stats.note(path, text)
     return parts
 
 
-def _cpus() -> int:
+def in_workers(task, runs: list[list], *args) -> list:
+    """task([paths of a run], *args) for every run, each in a process of
+    its own, the results in the runs' order. `task` must be a module-level
+    function, and what it takes and returns must pickle."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # spawn, not fork: a forked pyarrow can hang on the thread pools it had.
+    with ProcessPoolExecutor(len(runs), mp_context=get_context("spawn")) as pool:
+        jobs = [pool.submit(task, [str(log.path) for log in run], *args) for run in runs]
+        return [job.result() for job in jobs]
+
+
+def tenant_runs(files: list, workers: int | None = None) -> list[list] | None:
+    """The files in runs that each hold whole tenants (every file in a
+    tenant= folder: a tenant's files are then one run's), one per worker;
+    None when some file's tenants are in its rows, or one run would do."""
+    from ..read.tenants import partition_tenant
+
+    named = [(partition_tenant(log.path), log) for log in files]
+    if any(name is None for name, _ in named):
+        return None
+    named.sort(key=lambda pair: (pair[0], str(pair[1].path)))
+    runs = _runs([log for _, log in named], workers or cpus(), [name for name, _ in named])
+    return runs if len(runs) > 1 else None
+
+
+def cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _runs(files: list, workers: int) -> list[list]:
+def _runs(files: list, workers: int, keys: list | None = None) -> list[list]:
     """Contiguous runs of about equal bytes, at most `workers`, each of at
-    least FILES_PER_WORKER files."""
+    least FILES_PER_WORKER files; with `keys`, a run ends only where the
+    key changes (so files of one tenant stay together)."""
     workers = max(1, min(workers, len(files) // FILES_PER_WORKER))
     if workers == 1:
         return [files]
     sizes = [_size(log.path) for log in files]
+    keys = keys or list(range(len(files)))
     total, runs, held = sum(sizes) or 1, [[]], 0
-    for log, size in zip(files, sizes):
-        if held >= total * len(runs) / workers and len(runs) < workers:
+    for i, (log, size) in enumerate(zip(files, sizes)):
+        due = held >= total * len(runs) / workers and len(runs) < workers
+        if due and (not i or keys[i] != keys[i - 1]):
             runs.append([])
         runs[-1].append(log)
         held += size
@@ -118,7 +142,7 @@ def merged(parts: list[Part]) -> Part:
     pairs: dict[tuple, int] = {}
     stats = ScanStats()
     for part in parts:
-        _add_stats(stats, part.stats)
+        add_stats(stats, part.stats)
         part.tenant = _recoded(part.tenant, [tenants.setdefault(name, len(tenants)) for name in part.tenants])
         part.group = _recoded(part.group, [pairs.setdefault(pair, len(pairs)) for pair in part.pairs])
     joined = [np.concatenate([getattr(part, name) for part in parts]) for name in ("ts", "group", "duration_ms", "tenant")]
@@ -131,7 +155,7 @@ def _recoded(codes, lookup: list[int]):
     return np.asarray(lookup or [0], dtype=np.int32)[codes]
 
 
-def _add_stats(total: ScanStats, part: ScanStats) -> None:
+def add_stats(total: ScanStats, part: ScanStats) -> None:
     total.files += part.files
     total.rows += part.rows
     total.given += part.given

@@ -104,6 +104,14 @@ class LogSet:
         self.books().tenant = ANY_TENANT
         return left
 
+    def remember(self) -> None:
+        """Keep what was learnt of each file opened (its header, its tenants)
+        in the cache, for a report that reads its files without digests."""
+        books = self.books()
+        with books.lock:
+            books.cache.put_many(books.changed_entries())
+            books.changed.clear()
+
     def tell_tenant(self, stats: ScanStats) -> None:
         """Say in `stats` which tenant's calls it counts, when one was chosen."""
         if isinstance(self.tenant, str):

@@ -14,6 +14,7 @@ from datetime import date
 
 from .. import schema
 from ..count.hourly import HourStarts
+from ..count.fleetread import in_workers, tenant_runs
 from ..count.tenants import Fleet, highest_tier, load_fleet, tenant_usage
 from ..errors import ApihourlyError, BadOption
 from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, iso, local_iso, range_window
@@ -45,27 +46,63 @@ class FleetSettings:
 def tenants_report(query: Query, since: date | None, until: date | None,
                    settings: FleetSettings = FleetSettings()) -> Report:
     """One row per tenant with calls from `since` to `until` (every date
-    when neither is given), highest peak rolling hour first."""
+    when neither is given), highest peak rolling hour first. Logs in
+    tenant= folders are read, and their tenants' rows made, in one worker
+    process per CPU, each for whole tenants."""
     window = range_window(since, until, query.tz)
     left_out = query.logs.choose_every_tenant()
-    fleet = load_fleet(query.logs, (window[0] - HOUR_NS, window[1]) if window else None)
-    lo, hi = window or (EARLIEST_NS, LATEST_NS)
-    active = [t for t in range(len(fleet.names)) if _calls_in(fleet, t, lo, hi)]
+    runs = tenant_runs(query.logs.files)
+    if runs:
+        found = in_workers(_rows_of_files, runs, query.logs.rules, query.tz, query.threshold, window, settings)
+    else:
+        found = [_rows_of(query, window, settings)]
+    query.logs.remember()
+    rows, active, stats = _joined(found, query.logs)
     if not active:
-        raise ApihourlyError(_nothing_found(query, fleet, left_out))
-    hours = HourStarts(query.tz)
-    rows = [row for t in active if (row := _row(fleet, t, (lo, hi), hours, query, settings))]
+        raise ApihourlyError(_nothing_found(query, left_out))
     if not rows:
         raise BadOption(f"no tenant has calls of {settings.vendor!r} in the period", "--vendor")
     rows.sort(key=lambda row: (-row[7], row[0]))
-    report = Report("tenants", Table.from_rows(COLUMNS, rows), query.tz, query.threshold, fleet.stats)
+    report = Report("tenants", Table.from_rows(COLUMNS, rows), query.tz, query.threshold, stats)
     report.title = "Tenants" + (f": {settings.vendor}'s share" if settings.vendor else "")
     report.covers = {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
                      **({"vendor": settings.vendor} if settings.vendor else {})}
     report.meta = {"db_threshold": settings.db_threshold, "max_threads": settings.max_threads, "tenants": len(rows)}
-    report.notes += _left_out_notes(left_out, len(active) - len(rows), settings.vendor)
+    report.notes += _left_out_notes(left_out, active - len(rows), settings.vendor)
     report.breaches = [_breach(row, settings) for row in rows if _breached(row, settings)]
     return report
+
+
+def _rows_of_files(paths: list[str], rules, tz, threshold: int, window, settings: FleetSettings):
+    """A worker's run of files (whole tenants): their rows."""
+    from ..read.cache import Cache
+    from ..read.scan import LogSet
+
+    logs = LogSet.open(paths, rules, Cache(None))
+    logs.choose_every_tenant()
+    return _rows_of(Query(logs, tz, threshold), window, settings, workers=1)
+
+
+def _rows_of(query: Query, window, settings: FleetSettings, workers: int | None = None) -> tuple[list, int, object]:
+    """(rows, tenants with calls in the period, what reading found)."""
+    fleet = load_fleet(query.logs, (window[0] - HOUR_NS, window[1]) if window else None, workers)
+    lo, hi = window or (EARLIEST_NS, LATEST_NS)
+    active = [t for t in range(len(fleet.names)) if _calls_in(fleet, t, lo, hi)]
+    hours = HourStarts(query.tz)
+    rows = [row for t in active if (row := _row(fleet, t, (lo, hi), hours, query, settings))]
+    return rows, len(active), fleet.stats
+
+
+def _joined(found: list, logs) -> tuple[list, int, object]:
+    from ..count.fleetread import add_stats
+    from ..read.stats import ScanStats
+
+    stats = ScanStats()
+    for _, _, part in found:
+        add_stats(stats, part)
+    for path, text in logs.notes:  # what finding the files left out
+        stats.note(path, text)
+    return [row for rows, _, _ in found for row in rows], sum(active for _, active, _ in found), stats
 
 
 def _calls_in(fleet: Fleet, t: int, lo: int, hi: int) -> bool:
@@ -179,8 +216,8 @@ def _left_out_notes(left_out: list, quiet: int, vendor: str | None) -> list[str]
     return [note for note in notes if note]
 
 
-def _nothing_found(query: Query, fleet: Fleet, left_out: list) -> str:
-    if not fleet.names and left_out:
+def _nothing_found(query: Query, left_out: list) -> str:
+    if left_out and not query.logs.files:
         return (f"no tenant in {query.logs.source}: no file has a tenant column (Tenant, Database, ...) "
                 "or sits in a tenant=NAME folder")
     return f"no calls of any tenant in the period in {query.logs.source}"
