@@ -55,3 +55,25 @@ def test_days_lists_the_summary_exports_with_their_calls_and_no_peak_rolling_hou
     assert all(rows[day]["Peak rolling hour"] == "" for day in expected)
     assert rows["2026-11-05"]["Hours over limit"] == "1" and rows["2026-11-08"]["Peak rolling hour"] != ""
     assert "note: Peak rolling hour is empty for 2026-11-04, 2026-11-05, 2026-11-06" in result.stderr
+
+
+def test_the_fleet_sample_has_one_tenant_over_two_near_and_one_thread_breach():
+    period = ("--since", "2026-11-15", "--until", "2026-11-16")
+    rows = parsed_csv(run("tenants", "--logs", str(SAMPLES / "fleet"), *period, "--csv").stdout)
+    by = {row["Tenant"]: row for row in rows}
+    assert len(rows) == 26 and [row["Tenant"] for row in rows[:3]] == ["kilo", "echo", "tango"]
+    kilo = by["kilo"]
+    assert (kilo["Peak rolling hour"], kilo["Highest tier"], kilo["Hours over limit"]) == ("10613", "100%", "0")
+    assert (kilo["Top integration in peak"], kilo["Top integration share"]) == ("Datto RMM", "99.9")
+    assert [(by[t]["Peak rolling hour"], by[t]["Highest tier"]) for t in ("echo", "tango")] == [
+        ("8053", "75%"), ("5635", "50%")]
+    assert [tenant for tenant, row in by.items() if row["Thread stretches"] != "0"] == ["sierra"]
+    assert all(row["Highest tier"] == "" for row in rows[3:])
+
+
+def test_the_default_logs_read_the_single_tenants_files_and_name_the_fleet_left_out():
+    result = run("totals", "--logs", str(SAMPLES), "--date", "2026-11-16", "--csv")
+    assert result.exit_code == 0
+    assert parsed_csv(result.stdout)[-1]["Calls"] == "23747"
+    assert ("note: left out 52 files of 26 tenants (alfa, bravo, charlie, delta, echo, ...): name one with "
+            "--tenant, or compare them with 'apihourly tenants'") in result.stderr

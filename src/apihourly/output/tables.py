@@ -207,11 +207,16 @@ def _said(spec: Column, value: object) -> str:
     return visible(str(value)) if not is_missing(value) and str(value) else "none"
 
 
-def plain(report: Report, view: View) -> RichTable:
-    """A report without a drawing of its own: its table under its title."""
+def plain(report: Report, view: View, more: str = "--limit 0 or --csv for all") -> RichTable:
+    """A report without a drawing of its own: its table under its title;
+    `more` says how to see the rows left out."""
     table = report.table
     shown = limited(table, view.limit)
-    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all")
+    note = shown_note(len(shown), len(table), more)
     cells = Cells(report, view.time_format, view.glyphs)
     return draw(shown, cells, report.title or report.kind, caption(report, note), width=view.width)
 
+
+
+def tenants(report: Report, view: View) -> RichTable:
+    return plain(report, view, "a larger --top, or --csv for all")
