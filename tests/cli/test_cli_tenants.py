@@ -237,3 +237,12 @@ def test_a_report_page_names_its_tenant_and_the_commands_it_gives_name_it_too(fl
     html = page.read_text(encoding="utf-8")
     assert "<dt>Tenant</dt><dd>north</dd>" in html
     assert "--tenant north" in html.replace("&#34;", '"').replace("\\u0020", " ")
+
+
+def test_tenants_of_logs_that_name_none_is_one_error_saying_how_logs_name_them(tmp_path):
+    path = write(tmp_path / "own.csv", [row[:1] + row[2:] for row in three_tenants()[-10:]],
+                 [name for name in HEADER if name != "Tenant"])
+    result = run("tenants", "--logs", str(path))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (f"error: no tenant in {path}: no file has a tenant column (Tenant, Database, ...) "
+                             "or sits in a tenant=NAME folder\n")

@@ -357,6 +357,7 @@ class LogSet:
 
 def _named_by_folder(table, path: Path):
     """The table with its tenant column filled from the file's tenant= folder."""
+    import numpy as np
     import pyarrow as pa
 
     from .tenants import partition_tenant
@@ -364,7 +365,7 @@ def _named_by_folder(table, path: Path):
     name = partition_tenant(path)
     if name is None:
         return table
-    column = pa.DictionaryArray.from_arrays(pa.array([0] * table.num_rows, pa.int32()), pa.array([name]))
+    column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([name]))
     return table.set_column(table.schema.get_field_index(schema.TENANT), schema.TENANT, column)
 
 

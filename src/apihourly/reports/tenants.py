@@ -192,7 +192,7 @@ def _peak_share(window_labels, labels: list[str], wanted: int | None) -> tuple[s
         return "", None
     counts = np.bincount(window_labels, minlength=len(labels))
     top = wanted if wanted is not None else int(np.argmax(counts))
-    return labels[top], round(float(100 * counts[top] / counts.sum()), 1)
+    return labels[top], float(np.round(100 * counts[top] / counts.sum(), 1))  # rounded as limits rounds it
 
 
 def _breached(row: list, settings: FleetSettings) -> bool:
