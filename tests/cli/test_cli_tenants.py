@@ -246,3 +246,14 @@ def test_tenants_of_logs_that_name_none_is_one_error_saying_how_logs_name_them(t
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (f"error: no tenant in {path}: no file has a tenant column (Tenant, Database, ...) "
                              "or sits in a tenant=NAME folder\n")
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_the_table_fits_the_terminal_in_groups_led_by_the_tenant_with_every_digit(fleet, width):
+    result = run("tenants", "--logs", str(fleet), width=width)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    assert sum(line.startswith(" Tenant ") for line in lines) >= 2  # the Tenant column leads every group
+    for figure in ("10,500", "6,000", "57.1", "2026-11-16 14:59:59.500", "105", "100.0"):
+        assert figure in result.stdout

@@ -107,14 +107,23 @@ def summary(report: Report, view: View):
     cells = Cells(report, view.time_format, view.glyphs)
     table = without_idle_columns(report.table, report)
     rows = aligned(cells.marked_rows(table) + [cells.summary_sums(table)], cells.mark_widths(table))
-    widths = [max(row[j].cell_len for row in rows) for j in range(len(table.columns))]
-    groups = column_groups(widths, [view.glyphs.fit(visible(name)) for name in table.names], view.width)
-    title = f"API activity by hour, {report.day}"
     hidden = len(report.table.columns) - len(table.columns)
     extra = f"{plural(hidden, 'integration')} without calls hidden (--csv lists them)"
     note = caption(report, extra if hidden else "")
+    return _in_parts(table, rows, cells, (f"API activity by hour, {report.day}", note), view, sums=True)
+
+
+def _in_parts(table: Table, rows: list[list[Text]], cells: Cells, texts: tuple[str, str], view: View,
+              sums: bool = False):
+    """The table whole when it fits the width, else in groups of columns,
+    each led by the first column; `texts` are the title and the caption
+    (under the last group); with `sums`, the last row is set apart."""
+    widths = [max(row[j].cell_len for row in rows) for j in range(len(table.columns))] if rows else \
+        [0] * len(table.columns)
+    groups = column_groups(widths, [view.glyphs.fit(visible(name)) for name in table.names], view.width)
+    title, note = texts
     tables = [_summary_part(table, rows, group, title if i == 0 else "", _part_caption(i, groups, note, cells),
-                            cells.glyphs)
+                            cells.glyphs, sums)
               for i, group in enumerate(groups)]
     return tables[0] if len(tables) == 1 else Group(*_spaced(tables))
 
@@ -126,13 +135,13 @@ def _part_caption(i: int, groups: list, note: str, cells: Cells) -> str:
 
 
 def _summary_part(table: Table, rows: list[list[Text]], group: Part, title: str, caption_text: str,
-                  glyphs: Glyphs) -> RichTable:
+                  glyphs: Glyphs, sums: bool = True) -> RichTable:
     rich = new_table(title, caption_text, glyphs)
     for j, header, fixed in group:
         spec = table.columns[j]
         rich.add_column(Text(header), justify=spec.justify, no_wrap=True, width=fixed)
     for i, row in enumerate(rows):
-        if i == len(rows) - 1:
+        if sums and i == len(rows) - 1:
             rich.add_section()
         rich.add_row(*(row[j] for j, _, _ in group))
     return rich
@@ -218,5 +227,11 @@ def plain(report: Report, view: View, more: str = "--limit 0 or --csv for all") 
 
 
 
-def tenants(report: Report, view: View) -> RichTable:
-    return plain(report, view, "a larger --top, or --csv for all")
+def tenants(report: Report, view: View):
+    """The tenants, in groups of columns led by the Tenant when the table is
+    wider than the terminal: a fleet's table has a dozen columns."""
+    shown = limited(report.table, view.limit)
+    note = shown_note(len(shown), len(report.table), "a larger --top, or --csv for all")
+    cells = Cells(report, view.time_format, view.glyphs)
+    rows = aligned(cells.marked_rows(shown), cells.mark_widths(shown))
+    return _in_parts(shown, rows, cells, (report.title, caption(report, note)), view)
