@@ -257,3 +257,11 @@ def test_the_table_fits_the_terminal_in_groups_led_by_the_tenant_with_every_digi
     assert sum(line.startswith(" Tenant ") for line in lines) >= 2  # the Tenant column leads every group
     for figure in ("10,500", "6,000", "57.1", "2026-11-16 14:59:59.500", "105", "100.0"):
         assert figure in result.stdout
+
+
+def test_json_carries_each_tenant_over_a_limit_as_data(fleet):
+    result = run("tenants", "--logs", str(fleet), "--json")
+    written = json.loads(result.stdout)
+    assert written["meta"]["tenants"] == 3 and written["meta"]["db_threshold"] == 10000
+    assert [(b["kind"], b["tenant"], b["peak"], b["thread_stretches"]) for b in written["breaches"]] == [
+        ("tenant", "north", 10500, 0), ("tenant", "south", 60, 1)]
