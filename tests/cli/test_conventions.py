@@ -13,9 +13,9 @@ from make_logs import call, write_csv
 # a test sets them, so the caller's environment cannot change a result.
 SETTINGS = ["APIHOURLY_LOGS", "APIHOURLY_TZ", "APIHOURLY_INPUT_TZ", "APIHOURLY_INPUT_TIME_FORMAT",
             "APIHOURLY_THRESHOLD", "APIHOURLY_TIME_FORMAT", "APIHOURLY_DB_THRESHOLD", "APIHOURLY_DEBUG",
-            "APIHOURLY_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TZ", "_APIHOURLY_COMPLETE", "COMP_WORDS",
+            "APIHOURLY_COLOR", "APIHOURLY_TENANT", "FORCE_COLOR", "TTY_COMPATIBLE", "TZ", "_APIHOURLY_COMPLETE", "COMP_WORDS",
             "COMP_CWORD", "_TYPER_COMPLETE_ARGS"]
-COMMANDS = ["summary", "activity", "totals", "days", "limits", "browse"]
+COMMANDS = ["summary", "activity", "totals", "days", "limits", "browse", "report", "tenants"]
 
 
 def run(*args, env=None):
