@@ -746,7 +746,10 @@ def limits(
 @app.command()
 def tenants(
     ctx: typer.Context,
-    logs: LogsOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None,
+    logs: LogsOpt = None, no_cache: NoCacheOpt = False,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", "-d", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates,
+        help="One date to compare the tenants on (--since D --until D). Default: every date with calls.")] = None,
     since: SinceOpt = None, until: UntilOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
