@@ -402,3 +402,18 @@ def test_summary_screen_matches_the_snapshot(tmp_path):
     actual = tmp_path / SNAPSHOT.name
     actual.write_text(shots[0], encoding="utf-8")
     assert normalised_svg(shots[0]) == normalised_svg(SNAPSHOT.read_text(encoding="utf-8")), f"see {actual}"
+
+
+def test_browse_reads_the_tenant_it_is_given(logdir):
+    with (logdir / "fleet.csv").open("w", encoding="utf-8") as handle:
+        handle.write("execution_start,vendor,tenant\n")
+        handle.writelines(f"2026-11-15T10:{m:02d}:00Z,Acme,{'north' if m < 40 else 'south'}\n" for m in range(50))
+    app = BrowseApp(Session([str(logdir)], UTC, 10_000, tenant="south"), None)
+
+    async def main():
+        async with app.run_test(size=(100, 30)) as pilot:
+            dates = await settled(pilot, DatesScreen)
+            assert dates.report.to_pandas()["Calls"].tolist() == [10]
+            assert "tenant south" in status(dates)
+
+    asyncio.run(main())
