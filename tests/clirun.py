@@ -28,6 +28,23 @@ CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_")
 REGOLD = bool(os.environ.get("APIHOURLY_REGOLD"))
 
 
+def set_known_environment(monkeypatch, home: Path) -> None:
+    """The environment every test starts from (conftest's known_environment),
+    set with `monkeypatch`, HOME and the XDG folders made in `home`: also
+    for module fixtures, which run before that fixture does."""
+    import time
+
+    for name in list(os.environ):
+        if name in CLEARED or name.startswith(CLEARED_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TZ", "UTC")
+    for name, folder in (("HOME", home), ("XDG_CACHE_HOME", home / ".cache"), ("XDG_CONFIG_HOME", home / ".config")):
+        folder.mkdir(exist_ok=True)
+        monkeypatch.setenv(name, str(folder))
+    time.tzset()
+
+
 def run(*args, env=None, width=100):
     """The CLI in-process with a fixed width, no colour and UTC, whatever
     the caller's environment holds: module and session fixtures run before

@@ -1,12 +1,11 @@
 """Fixtures shared by every test. Helpers to build logs are in make_logs.py,
 the known day in fixtures.py, the CLI runner in clirun.py."""
 
-import os
 import time
 from pathlib import Path
 
 import pytest
-from clirun import CLEARED, CLEARED_PREFIXES
+from clirun import set_known_environment
 from hypothesis import settings
 
 # Hypothesis keeps found examples and caches in .hypothesis/ beside the
@@ -34,6 +33,17 @@ def pytest_unconfigure(config):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def known_session_environment(tmp_path_factory):
+    """The known environment for the whole run too (a home of its own):
+    module and session fixtures, which run before known_environment, and
+    the processes they start, see it rather than the caller's shell."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        set_known_environment(monkeypatch, tmp_path_factory.mktemp("session-home"))
+        yield
+    time.tzset()
+
+
 @pytest.fixture(autouse=True)
 def known_environment(monkeypatch, tmp_path_factory):
     """Every test starts from the same environment, whatever the caller's
@@ -47,16 +57,7 @@ def known_environment(monkeypatch, tmp_path_factory):
     HOME and the XDG folders are new folders of pytest's temporary tree, so
     no cache or configuration is read from, or written to, the user's home
     (beside tmp_path, not in it: tests compare tmp_path's listing)."""
-    for name in list(os.environ):
-        if name in CLEARED or name.startswith(CLEARED_PREFIXES):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    monkeypatch.setenv("TZ", "UTC")
-    home = tmp_path_factory.mktemp("home")
-    for name, folder in (("HOME", home), ("XDG_CACHE_HOME", home / ".cache"), ("XDG_CONFIG_HOME", home / ".config")):
-        folder.mkdir(exist_ok=True)
-        monkeypatch.setenv(name, str(folder))
-    time.tzset()
+    set_known_environment(monkeypatch, tmp_path_factory.mktemp("home"))
     yield
     monkeypatch.undo()
     time.tzset()

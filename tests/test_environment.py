@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+
+import pytest
 from pathlib import Path
 
 USER_SETTINGS = ("APIHOURLY_DEBUG", "APIHOURLY_THRESHOLD", "APIHOURLY_DB_THRESHOLD", "APIHOURLY_TIME_FORMAT",
@@ -32,3 +34,15 @@ def test_a_child_process_inherits_the_known_environment():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "None UTC UTC\n"
 
+
+
+@pytest.fixture(scope="module")
+def seen_by_a_module_fixture(tmp_path_factory):
+    return dict(os.environ), tmp_path_factory.getbasetemp()
+
+
+def test_module_fixtures_run_in_the_known_environment_too(seen_by_a_module_fixture):
+    seen, base = seen_by_a_module_fixture
+    assert not [name for name in seen if name.startswith(("APIHOURLY_", "LC_")) or name in USER_SETTINGS]
+    assert (seen["TZ"], seen["LANG"]) == ("UTC", "C.UTF-8")
+    assert Path(seen["HOME"]).parent == base and seen["XDG_CACHE_HOME"] == str(Path(seen["HOME"]) / ".cache")
