@@ -265,3 +265,12 @@ def test_json_carries_each_tenant_over_a_limit_as_data(fleet):
     assert written["meta"]["tenants"] == 3 and written["meta"]["db_threshold"] == 10000
     assert [(b["kind"], b["tenant"], b["peak"], b["thread_stretches"]) for b in written["breaches"]] == [
         ("tenant", "north", 10500, 0), ("tenant", "south", 60, 1)]
+
+
+def test_a_page_of_the_files_without_a_tenant_says_once_which_tenants_it_left_out(tmp_path, fleet):
+    own = write(tmp_path / "fleet" / "own.csv", [row[:1] + row[2:] for row in three_tenants()[-10:]],
+                [name for name in HEADER if name != "Tenant"])
+    page = tmp_path / "own.html"
+    assert run("report", "--logs", str(own.parent), "--date", "2026-11-16", "-o", str(page)).exit_code == 0
+    header = page.read_text(encoding="utf-8").split("<script", 1)[0]
+    assert header.count("left out 1 file of 3 tenants (east, north, south)") == 1

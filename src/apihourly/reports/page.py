@@ -96,7 +96,8 @@ def report_page(query: Query, since: date | None, until: date | None, settings: 
     dates = [date.fromisoformat(day) for day in listed.table.column("Date")]
     ordered = [_counted_page(query, day, settings) if day in counted else _day_page(query, day, settings)
                for day in dates]
-    return Page(listed, ordered, settings, sources, datetime.now(query.tz), [*query.notes, *listed.notes])
+    # days' notes hold the query's own (how the date and the tenant were chosen)
+    return Page(listed, ordered, settings, sources, datetime.now(query.tz), list(listed.notes))
 
 
 def _counted_page(query: Query, day: date, settings: PageSettings) -> DayPage:
