@@ -142,7 +142,7 @@ def merged(parts: list[Part]) -> Part:
     pairs: dict[tuple, int] = {}
     stats = ScanStats()
     for part in parts:
-        add_stats(stats, part.stats)
+        stats.add(part.stats)
         part.tenant = _recoded(part.tenant, [tenants.setdefault(name, len(tenants)) for name in part.tenants])
         part.group = _recoded(part.group, [pairs.setdefault(pair, len(pairs)) for pair in part.pairs])
     joined = [np.concatenate([getattr(part, name) for part in parts]) for name in ("ts", "group", "duration_ms", "tenant")]
@@ -153,14 +153,6 @@ def _recoded(codes, lookup: list[int]):
     import numpy as np
 
     return np.asarray(lookup or [0], dtype=np.int32)[codes]
-
-
-def add_stats(total: ScanStats, part: ScanStats) -> None:
-    total.files += part.files
-    total.rows += part.rows
-    total.given += part.given
-    total.tenant = total.tenant or part.tenant
-    total.add_messages(part)
 
 
 def _coalesced(tables, rows: int = 1 << 16):

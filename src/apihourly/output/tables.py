@@ -118,8 +118,7 @@ def _in_parts(table: Table, rows: list[list[Text]], cells: Cells, texts: tuple[s
     """The table whole when it fits the width, else in groups of columns,
     each led by the first column; `texts` are the title and the caption
     (under the last group); with `sums`, the last row is set apart."""
-    widths = [max(row[j].cell_len for row in rows) for j in range(len(table.columns))] if rows else \
-        [0] * len(table.columns)
+    widths = [max((row[j].cell_len for row in rows), default=0) for j in range(len(table.columns))]
     groups = column_groups(widths, [view.glyphs.fit(visible(name)) for name in table.names], view.width)
     title, note = texts
     tables = [_summary_part(table, rows, group, title if i == 0 else "", _part_caption(i, groups, note, cells),
@@ -216,12 +215,11 @@ def _said(spec: Column, value: object) -> str:
     return visible(str(value)) if not is_missing(value) and str(value) else "none"
 
 
-def plain(report: Report, view: View, more: str = "--limit 0 or --csv for all") -> RichTable:
-    """A report without a drawing of its own: its table under its title;
-    `more` says how to see the rows left out."""
+def plain(report: Report, view: View) -> RichTable:
+    """A report without a drawing of its own: its table under its title."""
     table = report.table
     shown = limited(table, view.limit)
-    note = shown_note(len(shown), len(table), more)
+    note = shown_note(len(shown), len(table), "--limit 0 or --csv for all")
     cells = Cells(report, view.time_format, view.glyphs)
     return draw(shown, cells, report.title or report.kind, caption(report, note), width=view.width)
 

@@ -63,9 +63,6 @@ class LogSet:
     _spans: tuple | None = field(default=None, repr=False)  # their UTC spans, for _check_not_counted
     # Each counter file's samples and what reading them said, read on first use.
     counter_read: dict[Path, tuple[object, ScanStats]] = field(default_factory=dict, repr=False)
-    # The tenant whose rows are read from files with a tenant column (read/tenants.py);
-    # None reads every row.
-    tenant: object = None
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules(), cache: Cache | None = None) -> "LogSet":
@@ -89,7 +86,6 @@ class LogSet:
         self.files = [log for log in self.files if log.path in choice.kept]
         self.counts_files = [log for log in self.counts_files if log.path in choice.kept]
         self.counter_files = [log for log in self.counter_files if log.path in choice.kept]
-        self.tenant = choice.tenant
         self.books().tenant = choice.tenant
         return choice.notes
 
@@ -100,7 +96,6 @@ class LogSet:
 
         left = [log.path for log in self.files if not self._tenants_of(log)]
         self.files = [log for log in self.files if log.path not in left]
-        self.tenant = ANY_TENANT
         self.books().tenant = ANY_TENANT
         return left
 
@@ -142,6 +137,13 @@ class LogSet:
             found.update(v.strip() for v in values.to_pylist() if v)
         found.discard("")
         return sorted(found)
+
+    @property
+    def tenant(self):
+        """The tenant whose rows are read from files with a tenant column
+        (read/tenants.py), kept by the catalog, whose digests depend on it;
+        None reads every row."""
+        return self.books().tenant
 
     def read_segment(self, segment: Segment, fields: Iterable[str], stats: ScanStats, recorder=None) -> Iterator:
         """Every usable row of one segment, as canonical tables (see scan)."""

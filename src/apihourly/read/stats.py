@@ -89,6 +89,15 @@ class ScanStats:
         for reason, s in skips.items():
             self.skip(path, reason, s.where, s.count, s.unit)
 
+    def add(self, other: "ScanStats") -> None:
+        """Everything `other` read (files and rows too): parts of one read
+        made apart, as by worker processes."""
+        self.files += other.files
+        self.rows += other.rows
+        self.given += other.given
+        self.tenant = self.tenant or other.tenant
+        self.add_messages(other)
+
     def add_messages(self, other: "ScanStats") -> None:
         """What `other` skipped, left empty, noted and tallied, without its
         files and rows: how a report tells of files read beside its calls."""

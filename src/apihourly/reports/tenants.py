@@ -94,12 +94,11 @@ def _rows_of(query: Query, window, settings: FleetSettings, workers: int | None 
 
 
 def _joined(found: list, logs) -> tuple[list, int, object]:
-    from ..count.fleetread import add_stats
     from ..read.stats import ScanStats
 
     stats = ScanStats()
     for _, _, part in found:
-        add_stats(stats, part)
+        stats.add(part)
     for path, text in logs.notes:  # what finding the files left out
         stats.note(path, text)
     return [row for rows, _, _ in found for row in rows], sum(active for _, active, _ in found), stats
