@@ -359,12 +359,21 @@ def _peak(analysis: Analysis) -> Table:
     calls, peak_ns = analysis.calls, analysis.rolling.peak_ns
     if peak_ns is None:
         return Table.from_rows(PEAK_COLUMNS, [])
-    counts = np.bincount(calls.category(rolling.window_slice(calls.ts, peak_ns)), minlength=len(calls.labels))
+    counts, shares = window_shares(calls.category(rolling.window_slice(calls.ts, peak_ns)), len(calls.labels))
     present = np.flatnonzero(counts)
     present = present[np.argsort(-counts[present], kind="stable")]
-    shares = np.round(100 * counts[present] / counts[present].sum(), 1)
     return Table(PEAK_COLUMNS, [[calls.labels[k] for k in present.tolist()], counts[present].tolist(),
-                                shares.tolist()])
+                                shares[present].tolist()])
+
+
+def window_shares(labels, width: int):
+    """Calls of each label position among `labels` (a window's calls), and
+    each one's share of the window in percent to one decimal, as the peak
+    table shows it (the tenants report too)."""
+    import numpy as np
+
+    counts = np.bincount(labels, minlength=width)
+    return counts, np.round(100 * counts / max(int(counts.sum()), 1), 1)
 
 
 def _minutes(analysis: Analysis, tz) -> Table:

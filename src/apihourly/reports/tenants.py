@@ -19,6 +19,7 @@ from ..count.tenants import Fleet, highest_tier, load_fleet, tenant_usage
 from ..errors import ApihourlyError, BadOption
 from ..timeaxis import EARLIEST_NS, HOUR_NS, LATEST_NS, iso, local_iso, range_window
 from ..words import plural
+from .limits import window_shares
 from .model import Query, Report
 from .table import COUNT, HOUR, INSTANT, SHARE, TEXT, Column, Table
 
@@ -189,9 +190,9 @@ def _peak_share(window_labels, labels: list[str], wanted: int | None) -> tuple[s
 
     if not len(window_labels):
         return "", None
-    counts = np.bincount(window_labels, minlength=len(labels))
-    top = wanted if wanted is not None else int(np.argmax(counts))
-    return labels[top], float(np.round(100 * counts[top] / counts.sum(), 1))  # rounded as limits rounds it
+    counts, shares = window_shares(window_labels, len(labels))
+    top = wanted if wanted is not None else int(np.argmax(counts))  # the first of the most, as limits orders them
+    return labels[top], float(shares[top])
 
 
 def _breached(row: list, settings: FleetSettings) -> bool:
