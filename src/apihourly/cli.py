@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -22,6 +22,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from . import __version__
+from .cluster import DEFAULT_TIMEOUT_S as DEFAULT_SCHEDULER_TIMEOUT
 from .errors import ApihourlyError, BadOption
 from .read.formats import suffix_names
 from .schema import DEFAULT_DB_THRESHOLD, DEFAULT_MAX_THREADS, DEFAULT_THRESHOLD
@@ -35,7 +36,8 @@ DEFAULT_LOGS = "./sample_logs"
 # which the commands do lazily, after this line; a user's setting wins.
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
-AFTER_COMMAND_NAME = ("debug", "color")  # root options every command takes after its name too
+# Root options every command takes after its name too (browse: not --color, it draws no tables).
+AFTER_COMMAND_NAME = ("debug", "color", "scheduler", "scheduler_timeout")
 
 
 class Root(TyperGroup):
@@ -50,7 +52,7 @@ class Root(TyperGroup):
         for command in self.commands.values():
             if command.callback is None:  # a group of commands (cache) draws no report
                 continue
-            names = AFTER_COMMAND_NAME if command.name != "browse" else ("debug",)  # browse draws no tables
+            names = [name for name in AFTER_COMMAND_NAME if command.name != "browse" or name != "color"]
             command.params.extend(copy.copy(p) for p in shared if p.name in names)
             command.callback = _without(command.callback, names)
         for param in shared:
@@ -187,6 +189,13 @@ ColorOpt = Annotated[Color, typer.Option(
     "--color", envvar="APIHOURLY_COLOR", case_sensitive=False, metavar=_choices(Color),
     help="Colour in tables: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR forces it), "
     "always (into a pipe too) or never.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False, metavar="ADDRESS",
+    help="Read and count the logs as tasks on this Dask scheduler (tcp://HOST:8786; needs "
+    "apihourly[dask]); its workers must reach the logs by the same paths or URLs.")]
+SchedulerTimeoutOpt = Annotated[float, typer.Option(
+    "--scheduler-timeout", envvar="APIHOURLY_SCHEDULER_TIMEOUT", min=0.1, metavar="SECONDS",
+    help="Give up reaching the scheduler after this long.")]
 TopOpt = Annotated[Optional[int], typer.Option(
     "--top", min=1, show_default=False, metavar="N",
     help="Keep the N busiest integrations (and any over the limit); add the rest up in one 'Other' column.")]
@@ -278,7 +287,7 @@ class Source:
     tenant: str | None = None  # --tenant: the one tenant of many to report
 
 
-def _open(source: Source, threshold: int, data_to_stdout: bool):
+def _open(source: Source, threshold: int, data_to_stdout: bool, cluster=None):
     """The query: the zones are checked before any log file is opened, and a
     progress line is shown for long reads only where a person watches
     (whatever --color says: colour is not a reason to draw one), and not
@@ -290,7 +299,7 @@ def _open(source: Source, threshold: int, data_to_stdout: bool):
     input_tz = _input_zone(source.input_tz)
     watched = is_watched(stderr) and not data_to_stdout
     return Query.open(_log_specs(source.logs), zone_info, threshold, ReadProgress(stderr, watched), input_tz,
-                      source.time_format, source.cache, source.tenant)
+                      source.time_format, source.cache, source.tenant, cluster)
 
 
 def _cache(wanted: bool = True):
@@ -327,8 +336,9 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
     def opened_and_built():
         from .output.emit import TABLE
 
-        query = _open(source, threshold, out.fmt != TABLE and out.path is None)
-        return query, build(query)
+        with _cluster(ctx) as cluster:
+            query = _open(source, threshold, out.fmt != TABLE and out.path is None, cluster)
+            return query, build(query)
 
     out = replace(out, color=_chosen_color(ctx))
     _stderr_follows(out.color)
@@ -358,12 +368,36 @@ def _debugging(ctx: typer.Context) -> bool:
 
 
 def _chosen_color(ctx: typer.Context) -> str:
-    """--color after the command's name, else before it, else
-    APIHOURLY_COLOR (which only the command's copy of --color reads), else auto."""
-    contexts = [c for c in _contexts(ctx) if "color" in c.params]
-    given = [c for c in contexts if _source(c, "color") == "COMMANDLINE"]
-    chosen = (given or contexts)[0].params["color"] if contexts else Color.auto
-    return Color(chosen).value
+    return Color(_root_option(ctx, "color", Color.auto)).value
+
+
+def _root_option(ctx: typer.Context, name: str, default):
+    """A root option's value: given after the command's name, else before
+    it, else from its variable (which only the command's copy reads), else
+    `default`."""
+    contexts = [c for c in _contexts(ctx) if name in c.params]
+    given = [c for c in contexts if _source(c, name) == "COMMANDLINE"]
+    return (given or contexts)[0].params[name] if contexts else default
+
+
+@contextmanager
+def _cluster(ctx: typer.Context):
+    """The Dask cluster of --scheduler (or DASK_SCHEDULER_ADDRESS) while a
+    report is built, then what its tasks sent back, said on stderr; None
+    without one, and Dask is not imported."""
+    address = _root_option(ctx, "scheduler", None)
+    if not address:
+        yield None
+        return
+    from .cluster import Cluster
+
+    cluster = Cluster.connect(address, _root_option(ctx, "scheduler_timeout", DEFAULT_SCHEDULER_TIMEOUT))
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+    if cluster.tally.tasks:
+        _say("cluster", cluster.tally.sentence(address))
 
 
 def _contexts(ctx: typer.Context) -> list[typer.Context]:
@@ -837,9 +871,10 @@ def report(
     def opened_and_built():
         from .reports.model import latest_day
 
-        query = _open(source, threshold, output is not None and _is_stdout(output))
-        period = (first, last) if first or last else (latest_day(query),) * 2
-        return query, report_page(query, *period, settings, sources)
+        with _cluster(ctx) as cluster:
+            query = _open(source, threshold, output is not None and _is_stdout(output), cluster)
+            period = (first, last) if first or last else (latest_day(query),) * 2
+            return query, report_page(query, *period, settings, sources)
 
     _stderr_follows(_chosen_color(ctx))
     query, page = _built(opened_and_built, debug=_debugging(ctx))
@@ -920,9 +955,11 @@ def browse(
     from .browse.app import BrowseApp
     from .browse.session import Session
 
-    session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format,
-                      cache=not no_cache, tenant=tenant)
-    BrowseApp(session, day).run()
+    with ExitStack() as held:
+        cluster = _built(lambda: held.enter_context(_cluster(ctx)), debug=_debugging(ctx))
+        session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format,
+                          cache=not no_cache, tenant=tenant, cluster=cluster)
+        BrowseApp(session, day).run()
 
 
 cache_app = typer.Typer(
@@ -975,10 +1012,12 @@ def _version(value: bool) -> None:
 def _root(
     debug: DebugOpt = False,
     color: ColorOpt = Color.auto,
+    scheduler: SchedulerOpt = None,
+    scheduler_timeout: SchedulerTimeoutOpt = DEFAULT_SCHEDULER_TIMEOUT,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    pass  # --debug and --color are read through the contexts (see _run)
+    pass  # the root options are read through the contexts (see _run)
 
 
 # Where a bad value came from ----------------------------------------------------

@@ -24,6 +24,12 @@ def _restored(cls, args: tuple, state: dict) -> ApihourlyError:
     return error
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of what an exception says, or its type's name."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
 class BadOption(ApihourlyError):
     """An option value that cannot be used (exit 2, like a usage error)."""
 

@@ -141,10 +141,10 @@ def test_tenant_folders_are_counted_in_worker_processes_each_for_whole_tenants(t
 
     runs = []
 
-    def counted(task, given, *args):
+    def counted(task, given, *args, cluster=None):
         runs.append(sorted({Path(run.path).parent.name for run in given[0]}))
         runs.append(sorted({Path(run.path).parent.name for run in given[1]}))
-        return fleetread.in_workers(task, given, *args)
+        return fleetread.in_workers(task, given, *args, cluster=cluster)
 
     monkeypatch.setattr(fleetread, "FILES_PER_WORKER", 1)
     monkeypatch.setattr(fleetread, "cpus", lambda: 2)

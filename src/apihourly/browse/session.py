@@ -25,6 +25,7 @@ class Session:
     time_pattern: str | None = None  # --input-time-format
     cache: bool = True  # False with --no-cache
     tenant: str | None = None  # --tenant
+    cluster: object = None  # the cluster.Cluster of --scheduler, whose workers read the logs
     query: Query | None = None
     generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -42,6 +43,7 @@ class Session:
 
     def _open(self) -> Query:
         self.query = Query.open(self.specs, self.tz, self.threshold, input_tz=self.input_tz,
-                                time_pattern=self.time_pattern, cache=self.cache, tenant=self.tenant)
+                                time_pattern=self.time_pattern, cache=self.cache, tenant=self.tenant,
+                                cluster=self.cluster)
         self.generation += 1
         return self.query

@@ -16,7 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..read.scan import LogSet, read_ahead
+from ..read.scan import LogSet, file_size, read_ahead
 from ..read.stats import ScanStats
 from .calls import Columns, batch_arrays
 from .codes import CodeBook
@@ -41,40 +41,56 @@ class Part:
 
 def read_parts(logs: LogSet, window: tuple[int, int] | None, workers: int | None = None) -> list[Part]:
     """The calls of every file of `logs`, in parts, in file order."""
-    runs = _runs(logs.files, workers or cpus())
-    if len(runs) < 2:
+    runs = task_runs(logs.files) if logs.cluster else _runs(logs.files, workers or cpus())
+    if len(runs) < 2 and not logs.cluster:
         return [read_part(logs, window)]
-    parts = in_workers(_read_files, runs, logs.rules, window)
+    parts = in_workers(_read_files, runs, logs.rules, window, cluster=logs.cluster)
     for path, text in logs.notes:  # what finding the files left out, as scan() says it
         parts[0].stats.note(path, text)
     return parts
 
 
-def in_workers(task, runs: list[list], *args) -> list:
+def in_workers(task, runs: list[list], *args, cluster=None) -> list:
     """task([paths of a run], *args) for every run, each in a process of
-    its own, the results in the runs' order. `task` must be a module-level
-    function, and what it takes and returns must pickle."""
+    its own, or a task on `cluster` (cluster.Cluster); the results in the
+    runs' order. `task` must be a module-level function, and what it takes
+    and returns must pickle."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    paths = [[log.path for log in run] for run in runs]
+    if cluster is not None:
+        return cluster.map(task, paths, *args)
     # spawn, not fork: a forked pyarrow can hang on the thread pools it had.
     with ProcessPoolExecutor(len(runs), mp_context=get_context("spawn")) as pool:
-        jobs = [pool.submit(task, [str(log.path) for log in run], *args) for run in runs]
+        jobs = [pool.submit(task, run, *args) for run in paths]
         return [job.result() for job in jobs]
 
 
-def tenant_runs(files: list, workers: int | None = None) -> list[list] | None:
+def tenant_runs(files: list, workers: int | None = None, cluster=None) -> list[list] | None:
     """The files in runs that each hold whole tenants (every file in a
-    tenant= folder: a tenant's files are then one run's), one per worker;
-    None when some file's tenants are in its rows, or one run would do."""
+    tenant= folder: a tenant's files are then one run's), one per worker
+    or, on a cluster, per task; None when some file's tenants are in its
+    rows, or (on this machine) one run would do."""
     from ..read.tenants import partition_tenant
 
     named = [(partition_tenant(log.path), log) for log in files]
     if any(name is None for name, _ in named):
         return None
     named.sort(key=lambda pair: (pair[0], str(pair[1].path)))
-    runs = _runs([log for _, log in named], workers or cpus(), [name for name, _ in named])
+    ordered, keys = [log for _, log in named], [name for name, _ in named]
+    if cluster is not None:
+        return task_runs(ordered, keys)
+    runs = _runs(ordered, workers or cpus(), keys)
     return runs if len(runs) > 1 else None
+
+
+def task_runs(files: list, keys: list | None = None) -> list[list]:
+    """The files in runs of about cluster.TASK_BYTES, one per task (see _runs)."""
+    from .. import cluster
+
+    sizes = [file_size(log.path) for log in files]
+    return _cut(files, sizes, -(-sum(sizes) // cluster.TASK_BYTES), keys)
 
 
 def cpus() -> int:
@@ -82,17 +98,22 @@ def cpus() -> int:
 
 
 def _runs(files: list, workers: int, keys: list | None = None) -> list[list]:
-    """Contiguous runs of about equal bytes, at most `workers`, each of at
-    least FILES_PER_WORKER files; with `keys`, a run ends only where the
-    key changes (so files of one tenant stay together)."""
+    """Runs of files (see _cut), at most `workers`, each of at least
+    FILES_PER_WORKER files."""
     workers = max(1, min(workers, len(files) // FILES_PER_WORKER))
     if workers == 1:
         return [files]
-    sizes = [_size(log.path) for log in files]
+    return _cut(files, [file_size(log.path) for log in files], workers, keys)
+
+
+def _cut(files: list, sizes: list[int], count: int, keys: list | None = None) -> list[list]:
+    """Contiguous runs of about equal bytes, at most `count` of them; with
+    `keys`, a run ends only where the key changes (so files of one tenant
+    stay together)."""
     keys = keys or list(range(len(files)))
     total, runs, held = sum(sizes) or 1, [[]], 0
     for i, (log, size) in enumerate(zip(files, sizes)):
-        due = held >= total * len(runs) / workers and len(runs) < workers
+        due = held >= total * len(runs) / count and len(runs) < count
         if due and (not i or keys[i] != keys[i - 1]):
             runs.append([])
         runs[-1].append(log)
@@ -100,21 +121,12 @@ def _runs(files: list, workers: int, keys: list | None = None) -> list[list]:
     return [run for run in runs if run]
 
 
-def _size(path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def _read_files(paths: list, rules, window) -> Part:
+    """A worker's run of files (each with a tenant), opened again there (a
+    LogFile holds its reader module, which does not cross processes)."""
+    from ..read.tenants import ANY_TENANT
 
-
-def _read_files(paths: list[str], rules, window) -> Part:
-    """A worker's run of files, opened again there (a LogFile holds its
-    reader module, which does not cross processes)."""
-    from ..read.cache import Cache
-
-    logs = LogSet.open(paths, rules, Cache(None))
-    logs.choose_every_tenant()
-    return read_part(logs, window)
+    return read_part(LogSet.of_paths(paths, rules, ANY_TENANT), window)
 
 
 def read_part(logs: LogSet, window: tuple[int, int] | None) -> Part:

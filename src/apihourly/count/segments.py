@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .. import schema
 from ..read.files import may_overlap
-from ..read.scan import LogSet, read_ahead
+from ..read.scan import LogSet, file_size, read_ahead
 from ..read.segments import Segment
 from ..read.stats import ScanStats
 from ..timeaxis import EARLIEST_NS, LATEST_NS
@@ -79,18 +79,15 @@ def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: l
     plan = [segment for log in files for segment in catalog.plan(log, window)]
     keys = {segment: catalog.segment_key(segment) for segment in plan if segment not in catalog.memo}
     found = catalog.cache.get_many([key for key in keys.values() if key])
-    out, kept, read = [], {}, [0]
+    for segment, key in keys.items():
+        if key in found:
+            catalog.memo[segment] = from_entry(*found[key])
+    # On a cluster a digest without the peaks asked for is made again there, not read here.
+    wanted = [s for s in plan if s not in catalog.memo or (peaks and logs.cluster and not catalog.memo[s].has_peaks)]
+    kept = _built_all(logs, catalog, wanted, keys, progress, peaks)
+    out = []
     for segment in plan:
-        if segment in catalog.memo:
-            digest = catalog.memo[segment]
-        elif keys[segment] in found:
-            digest = catalog.memo[segment] = from_entry(*found[keys[segment]])
-        else:
-            digest = catalog.memo[segment] = _built(logs, segment, read, progress, peaks)
-            catalog.digested(segment, digest.reading.local_times)
-            keys[segment] = catalog.segment_key(segment, digest.reading.local_times)
-            if keys[segment]:
-                kept[keys[segment]] = (str(segment.path), *to_entry(digest))
+        digest = catalog.memo[segment]
         if peaks and not digest.has_peaks:  # digested by a report that needed none: read its times now
             with_peaks(digest, _times(logs, segment))
             key = keys.get(segment) or catalog.segment_key(segment)
@@ -105,6 +102,42 @@ def _digests(logs: LogSet, catalog, window, stats: ScanStats, progress, files: l
     catalog.changed.clear()
     catalog.cache.put_many(kept)
     return out
+
+
+def _built_all(logs: LogSet, catalog, segments: list[Segment], keys: dict, progress, peaks: bool) -> dict:
+    """Digest `segments`, here or as tasks on the cluster, into the run's
+    memo; returns their cache entries by key."""
+    if logs.cluster is None:
+        read = [0]
+        digests = [_built(logs, segment, read, progress, peaks) for segment in segments]
+    else:
+        digests = _built_on_cluster(logs, segments, peaks)
+    kept = {}
+    for segment, digest in zip(segments, digests):
+        catalog.memo[segment] = digest
+        catalog.digested(segment, digest.reading.local_times)
+        keys[segment] = catalog.segment_key(segment, digest.reading.local_times)
+        if keys[segment]:
+            kept[keys[segment]] = (str(segment.path), *to_entry(digest))
+    return kept
+
+
+def _built_on_cluster(logs: LogSet, segments: list[Segment], peaks: bool) -> list[Digest]:
+    """The segments' digests, made by the cluster's workers in tasks of
+    about cluster.TASK_BYTES of files each: only digests come back."""
+    from ..cluster import TASK_BYTES, in_tasks
+
+    sizes = [file_size(segment.path) if segment.whole else TASK_BYTES for segment in segments]
+    runs = [segments[a:b] for a, b in in_tasks(sizes)]
+    done = logs.cluster.map(digested_on_worker, runs, logs.rules, logs.tenant, peaks)
+    return [digest for run in done for digest in run]
+
+
+def digested_on_worker(segments: list[Segment], rules, tenant, peaks: bool) -> list[Digest]:
+    """On a worker: the digests of some segments (paths as the client has them)."""
+    logs = LogSet.of_paths(list(dict.fromkeys(segment.path for segment in segments)), rules, tenant)
+    read = [0]
+    return [_built(logs, segment, read, None, peaks) for segment in segments]
 
 
 def _times(logs: LogSet, segment: Segment):

@@ -63,17 +63,33 @@ class LogSet:
     _spans: tuple | None = field(default=None, repr=False)  # their UTC spans, for _check_not_counted
     # Each counter file's samples and what reading them said, read on first use.
     counter_read: dict[Path, tuple[object, ScanStats]] = field(default_factory=dict, repr=False)
+    # The cluster.Cluster whose workers read the call logs (--scheduler); None: this machine.
+    cluster: object = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, specs: list[str], rules: TimeRules = TimeRules(), cache: Cache | None = None) -> "LogSet":
+    def open(cls, specs: list[str], rules: TimeRules = TimeRules(), cache: Cache | None = None,
+             cluster=None) -> "LogSet":
         """The files `specs` name, opened from the cache where it has them
-        (a Cache with no folder, the default, is none)."""
-        found = discover(specs)
+        (a Cache with no folder, the default, is none). With a `cluster`
+        (cluster.Cluster), whose workers read the call logs, files are
+        named by their absolute paths, the names every worker opens them by."""
+        found = discover([_absolute(spec) for spec in specs] if cluster else specs)
         catalog = Catalog(cache or Cache(None), [_zone_key(rules.input_tz), rules.pattern],
                           _zone_key(rules.display_tz))
         by_kind = kinds(catalog.open_all(found.paths))
         return cls(by_kind[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
-                   counts_files=by_kind[schema.COUNTS], counter_files=by_kind[schema.COUNTER], catalog=catalog)
+                   counts_files=by_kind[schema.COUNTS], counter_files=by_kind[schema.COUNTER], catalog=catalog,
+                   cluster=cluster)
+
+    @classmethod
+    def of_paths(cls, paths: list[Path], rules: TimeRules, tenant) -> "LogSet":
+        """Call logs another process found and checked, opened again where
+        they are to be read (a worker), with the rows of `tenant`."""
+        from .files import open_log
+
+        logs = cls([open_log(path) for path in paths], rules=rules)
+        logs.books().tenant = tenant
+        return logs
 
     def choose_tenant(self, wanted: str | None) -> list[str]:
         """Keep the files, and the rows, of the tenant a report is about
@@ -174,6 +190,9 @@ class LogSet:
         for path, text in self.notes:  # said by every report: its counts leave these out
             stats.note(path, text)
         files = [log for log in self.files if may_overlap(log.path, window)]
+        if self.cluster is not None:
+            yield from self._scan_on_cluster(files, fields, window, stats)
+            return
         stats.files += len(files)
         for log in files:
             extent = self.extents.get(log.path)
@@ -181,6 +200,18 @@ class LogSet:
                 stats.replay(log.path, extent.unplaced)  # its undated rows count in every report
                 continue
             yield from self._scan_file(log, fields, window, stats)
+
+    def _scan_on_cluster(self, files: list[LogFile], fields: list[str], window, stats: ScanStats) -> Iterator:
+        """scan() of `files` as tasks on the cluster, a run of files each;
+        what comes back is only the rows inside `window`, only `fields`."""
+        from ..cluster import in_tasks
+
+        runs = [[log.path for log in files[a:b]] for a, b in in_tasks([file_size(log.path) for log in files])]
+        for tables, said in self.cluster.map(scanned, runs, self.rules, self.tenant, fields, window):
+            stats.add(said)
+            for path, table in tables:
+                self._check_not_counted(table, path)
+                yield table
 
     def hourly_counts(self) -> list:
         """The hourly counts files, read once (in the report's zone, which
@@ -314,7 +345,7 @@ class LogSet:
                     if schema.TENANT in fields and schema.TENANT not in log.columns:
                         table = _named_by_folder(table, log.path)
                     if table.num_rows:
-                        self._check_not_counted(log, table)
+                        self._check_not_counted(table, log.path)
                         yield table
         except (pa.ArrowInvalid, pa.ArrowIndexError, OSError, UnicodeDecodeError, EOFError) as exc:
             raise LogFormatError(log.path, read_problem(fmt, exc, refused)) from None
@@ -327,11 +358,11 @@ class LogSet:
         if not fmt.STATISTICS:
             self.extents[log.path] = Extent(window, cursor.span, stats.skips_of(log.path))
 
-    def _check_not_counted(self, log: LogFile, table) -> None:
+    def _check_not_counted(self, table, path: Path) -> None:
         from ..arrays import int_values
 
         if self.counts_files:
-            self.check_not_counted(log.path, int_values(table.column("ts")))
+            self.check_not_counted(path, int_values(table.column("ts")))
 
     def check_not_counted(self, path: Path, ts) -> None:
         """Calls (UTC ns, NumPy) on a date an hourly counts file holds are an
@@ -357,6 +388,21 @@ class LogSet:
                                  "(calls); counting it twice would invent a breach: leave one of them out of --logs")
 
 
+def scanned(paths: list[Path], rules: TimeRules, tenant, fields: list[str], window) -> tuple[list, ScanStats]:
+    """On a worker: what LogSet.scan() of some files yields, each table with
+    its file's path, and what the reading found."""
+    logs, stats = LogSet.of_paths(paths, rules, tenant), ScanStats(files=len(paths))
+    logs.tell_tenant(stats)
+    return [(log.path, table) for log in logs.files for table in logs._scan_file(log, fields, window, stats)], stats
+
+
+def file_size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _named_by_folder(table, path: Path):
     """The table with its tenant column filled from the file's tenant= folder."""
     import numpy as np
@@ -369,6 +415,14 @@ def _named_by_folder(table, path: Path):
         return table
     column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([name]))
     return table.set_column(table.schema.get_field_index(schema.TENANT), schema.TENANT, column)
+
+
+def _absolute(spec: str) -> str:
+    """A local spec (file, folder or glob) from the root, as a worker on
+    another machine needs it; a URL as it is."""
+    import os
+
+    return spec if "://" in spec else os.path.abspath(os.path.expanduser(spec))
 
 
 def _zone_key(tz) -> str | None:

@@ -40,6 +40,9 @@ class AnyTenant:
     def __repr__(self) -> str:
         return "ANY_TENANT"
 
+    def __reduce__(self) -> str:
+        return "ANY_TENANT"  # the one instance, also in worker processes (compared with `is`)
+
 
 ANY_TENANT = AnyTenant()
 

@@ -31,7 +31,7 @@ class Query:
     @classmethod
     def open(cls, specs: list[str], tz: ZoneInfo, threshold: int = schema.DEFAULT_THRESHOLD,
              progress: Callable[..., None] | None = None, input_tz: ZoneInfo | None = None,
-             time_pattern: str | None = None, cache=None, tenant=None) -> "Query":
+             time_pattern: str | None = None, cache=None, tenant=None, cluster=None) -> "Query":
         """Find, check and open the log files named by `specs` (files,
         folders, globs). Times without an offset were written in `input_tz`;
         without it, machine forms (ISO, epoch) in UTC and forms written for
@@ -39,7 +39,8 @@ class Query:
         With `cache` (True: the user's cache folder, or a read.cache.Cache)
         what each file gave is kept for the next run. Logs of several
         Autotask tenants are read one `tenant` at a time (read/tenants.py), or
-        all of them with read.tenants.ANY_TENANT."""
+        all of them with read.tenants.ANY_TENANT. With a `cluster`
+        (cluster.Cluster), its workers read the call logs."""
         from ..arrays import lean_memory_pool
         from ..read.cache import Cache, cache_folder
         from ..read.canonical import TimeRules
@@ -49,7 +50,7 @@ class Query:
             cache = Cache(cache_folder() if cache else None)
         from ..read.tenants import ANY_TENANT
 
-        logs = LogSet.open(specs, TimeRules(input_tz, tz, time_pattern), cache)
+        logs = LogSet.open(specs, TimeRules(input_tz, tz, time_pattern), cache, cluster)
         # The fleet report reads every tenant (reports/tenants.py).
         said = logs.choose_tenant(tenant) if tenant is not ANY_TENANT else []
         return cls(logs, tz, threshold, progress, said)

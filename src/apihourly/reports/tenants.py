@@ -52,9 +52,10 @@ def tenants_report(query: Query, since: date | None, until: date | None,
     process per CPU, each for whole tenants."""
     window = range_window(since, until, query.tz)
     left_out = query.logs.choose_every_tenant()
-    runs = tenant_runs(query.logs.files)
+    runs = tenant_runs(query.logs.files, cluster=query.logs.cluster)
     if runs:
-        found = in_workers(_rows_of_files, runs, query.logs.rules, query.tz, query.threshold, window, settings)
+        found = in_workers(_rows_of_files, runs, query.logs.rules, query.tz, query.threshold, window, settings,
+                           cluster=query.logs.cluster)
     else:
         found = [_rows_of(query, window, settings)]
     query.logs.remember()
@@ -74,13 +75,12 @@ def tenants_report(query: Query, since: date | None, until: date | None,
     return report
 
 
-def _rows_of_files(paths: list[str], rules, tz, threshold: int, window, settings: FleetSettings):
+def _rows_of_files(paths: list, rules, tz, threshold: int, window, settings: FleetSettings):
     """A worker's run of files (whole tenants): their rows."""
-    from ..read.cache import Cache
     from ..read.scan import LogSet
+    from ..read.tenants import ANY_TENANT
 
-    logs = LogSet.open(paths, rules, Cache(None))
-    logs.choose_every_tenant()
+    logs = LogSet.of_paths(paths, rules, ANY_TENANT)
     return _rows_of(Query(logs, tz, threshold), window, settings, workers=1)
 
 

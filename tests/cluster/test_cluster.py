@@ -1,0 +1,176 @@
+"""--scheduler: every report read and counted as tasks on a real Dask
+cluster (tests/cluster/conftest.py) equals the report made on this
+machine; what crosses the network is counted; faults end as they would
+locally, or are survived."""
+
+import functools
+import json
+import re
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clirun import ROOT, SAMPLES, parsed_csv, run
+from make_logs import burst, utc, write_csv, write_parquet
+
+REPORTS = [
+    ("summary", "--date", "2026-11-16"),
+    ("totals", "--date", "2026-11-16"),
+    ("days",),
+    ("limits", "--date", "2026-11-16"),
+    ("activity", "--date", "2026-11-16", "--hour", "15"),
+]
+TASKS = re.compile(r"^cluster: (\d+) tasks? on the Dask scheduler at \S+ returned ([\d,.]+) (bytes|KB|MB) "
+                   r"\(([\d,.]+) (bytes|KB|MB) per task\) after [\d.]+ s of work on its workers\n", re.M)
+
+
+def both(scheduler, *args):
+    """The command run on this machine, then on the cluster: (local, cluster)."""
+    return run(*args, "--no-cache"), run(*args, "--no-cache", "--scheduler", scheduler)
+
+
+@pytest.mark.parametrize("args", REPORTS, ids=[args[0] for args in REPORTS])
+@pytest.mark.parametrize("form", ["--csv", "--json"])
+def test_each_report_on_the_cluster_equals_the_local_one(scheduler, args, form):
+    local, remote = both(scheduler, *args, "--logs", str(SAMPLES), form)
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    assert TASKS.search(remote.stderr), remote.stderr
+    assert TASKS.sub("", remote.stderr) == local.stderr
+
+
+def test_tenants_on_the_cluster_run_whole_tenants_per_task_and_equal_the_local_run(scheduler, monkeypatch):
+    from apihourly import cluster
+
+    monkeypatch.setattr(cluster, "TASK_BYTES", 20_000)  # the fleet sample's 52 files in several tasks
+    local, remote = both(scheduler, "tenants", "--logs", str(SAMPLES / "fleet"), "--csv")
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    assert parsed_csv(remote.stdout)[0]["Tenant"] == "kilo"
+    tasks = int(TASKS.search(remote.stderr).group(1))
+    assert 4 <= tasks <= 26  # grouped by bytes, never cutting a tenant's two files apart
+
+
+def test_only_digests_cross_the_network_for_summary(scheduler, tmp_path):
+    """A day of 50,000 calls is 3.9 MB of CSV; its digest is a few KB."""
+    rows = burst(utc(2026, 11, 16, 8), 50_000, timedelta(seconds=0.5), vendor="Datto RMM", entity="Tickets")
+    path = write_csv(tmp_path / "day.csv", rows)
+    local, remote = both(scheduler, "summary", "--logs", str(path), "--csv")
+    assert remote.stdout == local.stdout
+    count, total, unit = TASKS.search(remote.stderr).group(1, 2, 3)
+    sent = float(total.replace(",", "")) * {"bytes": 1, "KB": 1024, "MB": 1 << 20}[unit]
+    assert int(count) == 1 and sent < path.stat().st_size / 100
+
+
+def test_scheduler_after_the_command_name_before_it_and_from_dasks_variable(scheduler):
+    logs = ("--logs", str(SAMPLES / "2026-11-16.parquet"))
+    after = run("totals", *logs, "--no-cache", "--csv", "--scheduler", scheduler)
+    before = run("--scheduler", scheduler, "totals", *logs, "--no-cache", "--csv")
+    variable = run("totals", *logs, "--no-cache", "--csv", env={"DASK_SCHEDULER_ADDRESS": scheduler})
+    assert after.exit_code == before.exit_code == variable.exit_code == 0, variable.output
+    assert after.stdout == before.stdout == variable.stdout
+    assert all(TASKS.search(result.stderr) for result in (after, before, variable))
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_answer_is_unchanged(scheduler, tmp_path, monkeypatch):
+    from apihourly.count import segments
+
+    from dying_task import digests_after_one_death
+
+    marker = tmp_path / "died"
+    monkeypatch.setattr(segments, "digested_on_worker", functools.partial(digests_after_one_death,
+                                                                          marker=str(marker)))
+    local, remote = both(scheduler, "summary", "--logs", str(SAMPLES / "2026-11-16.parquet"), "--csv")
+    assert marker.exists()  # a worker process was killed running the task ...
+    assert remote.exit_code == 0, remote.output  # ... which Dask ran again on a live one
+    assert remote.stdout == local.stdout
+
+
+def test_a_file_unreadable_on_the_workers_is_the_same_one_line_error(scheduler, tmp_path):
+    import gzip
+
+    good = "\n".join(["Execution Start,Vendor"] + [f"2026-11-16T08:{m:02d}:00Z,Datto RMM" for m in range(60)] * 400)
+    data = gzip.compress(good.encode())
+    path = tmp_path / "calls.csv.gz"
+    path.write_bytes(data[: len(data) // 2])  # cut short: the header reads, the rows do not
+    local, remote = both(scheduler, "summary", "--logs", str(path), "--date", "2026-11-16")
+    assert local.exit_code == remote.exit_code == 1
+    assert local.stderr.startswith(f"error: {path}: ")
+    assert remote.stderr == local.stderr
+    assert "Traceback" not in remote.output
+
+
+def test_an_unreachable_scheduler_is_one_error_within_the_timeout():
+    import socket
+
+    with socket.socket() as spare:  # a port nothing listens on
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    started = time.monotonic()
+    result = run("summary", "--logs", str(SAMPLES), "--scheduler", f"tcp://127.0.0.1:{port}",
+                 "--scheduler-timeout", "2")
+    assert time.monotonic() - started < 8
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 2 s: ")
+    assert lines[1].startswith("hint: start one (dask scheduler")
+    assert len(lines) == 2
+
+
+def test_without_dask_installed_a_scheduler_is_one_error_naming_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now fails
+    result = run("totals", "--logs", str(SAMPLES), "--scheduler", "tcp://127.0.0.1:8786")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: --scheduler tcp://127.0.0.1:8786 needs Dask's distributed scheduler, which is not installed",
+        'hint: pip install "apihourly[dask]" (on this machine and on every worker)',
+    ]
+
+
+def test_without_a_scheduler_nothing_of_dask_is_imported():
+    code = ("import sys; from apihourly.cli import app; from typer.testing import CliRunner; "
+            f"r = CliRunner().invoke(app, ['summary', '--logs', {str(SAMPLES)!r}, '--no-cache', '--csv']); "
+            "print(r.exit_code, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stdout.split(None, 1) == ["0", "[]\n"], done.stderr
+
+
+# The property: any logs, any report, the same answer ----------------------------
+
+@st.composite
+def logs(draw):
+    """1 to 3 files (CSV or Parquet) of a few bursts each, on 2026-11-15/16."""
+    files = []
+    for _ in range(draw(st.integers(1, 3))):
+        rows = []
+        for _ in range(draw(st.integers(1, 3))):
+            start = utc(2026, 11, 15, 20) + timedelta(seconds=draw(st.integers(0, 30 * 3600)))
+            rows += burst(start, draw(st.integers(1, 60)), timedelta(seconds=draw(st.sampled_from([0, 1, 40, 300]))),
+                          vendor=draw(st.sampled_from(["", "Datto RMM", "IT Glue"])),
+                          integration=draw(st.sampled_from(["", "Sync"])), entity="Tickets",
+                          execution_ms=draw(st.sampled_from([0, 900, 70000])))
+        files.append((draw(st.sampled_from(["csv", "parquet"])), rows))
+    return files
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=logs(), report=st.sampled_from(REPORTS[:4] + [("tenants",)]))
+def test_any_report_of_any_logs_is_the_same_on_the_cluster(scheduler, tmp_path_factory, files, report):
+    folder = tmp_path_factory.mktemp("logs")
+    for i, (kind, rows) in enumerate(files):
+        if report[0] == "tenants":  # each file one tenant's, in its tenant= folder
+            (folder / f"tenant=t{i}").mkdir()
+            name = f"tenant=t{i}/calls.{kind}"
+        else:
+            name = f"calls-{i}.{kind}"
+        (write_csv if kind == "csv" else write_parquet)(folder / name, rows)
+    limits = ("--threshold", "30", "--tz", "America/New_York")
+    local, remote = both(scheduler, *report, "--logs", str(folder), *limits, "--json")
+    assert remote.exit_code == local.exit_code, remote.output
+    if local.exit_code == 0:
+        assert json.loads(remote.stdout) == json.loads(local.stdout)
