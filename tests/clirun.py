@@ -17,11 +17,12 @@ SNAPSHOTS = ROOT / "tests" / "snapshots"
 
 # What a user's shell may hold that changes what apihourly, Rich, Textual or a
 # child process prints: the settings the README tells users to make, colour
-# and terminal hints, the locale and the clock's zone.
+# and terminal hints, the locale and the clock's zone; and the credentials and
+# endpoints of object stores, which a test of s3:// URLs sets to dummies itself.
 CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS", "LINES",
            "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
            "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
-CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_")
+CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_", "AWS_")
 # Golden files are written anew, not compared, when the suite is started with
 # APIHOURLY_REGOLD=1: read here, at import, before each test clears the
 # environment (conftest's known_environment).

@@ -266,7 +266,9 @@ def _log_specs(logs: list[str] | None) -> list[str]:
     if logs:
         return logs
     env = os.environ.get("APIHOURLY_LOGS", "")
-    return [p for p in env.split(os.pathsep) if p] or [DEFAULT_LOGS]
+    from .read.remote import split_specs
+
+    return split_specs(env) or [DEFAULT_LOGS]
 
 
 def _zone(tz: str | None):

@@ -379,7 +379,8 @@ def _stat(path: Path | str) -> os.stat_result | None:
 
 def _refuse_logs_read(path: Path, existing: os.stat_result, logs_read: Iterable[Path]) -> None:
     for log in logs_read:
-        found = _stat(log)
+        local = getattr(log, "local", log)  # a URL's log: the file of a file:// URL, else none here
+        found = _stat(local) if local is not None else None
         if found is not None and os.path.samestat(existing, found):
             named = "" if str(log) == str(path) else f" ({log})"
             raise Refused(path, f"is a log this command reads{named}; -o never writes over its input")

@@ -4,7 +4,8 @@ arrays and a JSON header, compressed. Nothing here knows what an entry
 means; count/digest.py does.
 
 An entry is found by a key made of everything that could change what a file
-gives: its resolved path, device, inode, size and modification time (ns), a
+gives: its resolved path, device, inode (a URL's object: its URL, with no
+device or inode), size and modification time (ns), a
 fingerprint of its first and last 64 KiB, the cache format and apihourly's
 version, and how times are read (`--input-tz`, `--input-time-format`, and
 the report zone for files whose times are local). Any change gives another
@@ -27,6 +28,8 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .remote import open_input
 
 FORMAT_VERSION = 3
 FINGERPRINT_BYTES = 64 * 1024
@@ -56,15 +59,17 @@ class Stamp:
     fingerprint: str
 
     @classmethod
-    def of(cls, path: Path) -> "Stamp":
-        info = os.stat(path)
+    def of(cls, path) -> "Stamp":
+        """The stamp of a local Path, or of a URL's RemotePath (its ends read by ranged reads)."""
+        info = path.stat()
         digest = hashlib.sha1(usedforsecurity=False)  # a change detector, not a seal: the fastest here
-        with open(path, "rb") as handle:
+        with open_input(path) as handle:
             digest.update(handle.read(FINGERPRINT_BYTES))
             if info.st_size > FINGERPRINT_BYTES:
                 handle.seek(max(FINGERPRINT_BYTES, info.st_size - FINGERPRINT_BYTES))
                 digest.update(handle.read(FINGERPRINT_BYTES))
-        return cls(str(path.resolve()), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, digest.hexdigest())
+        where = (str(path.resolve()), info.st_dev, info.st_ino) if isinstance(path, Path) else (str(path), 0, 0)
+        return cls(*where, info.st_size, info.st_mtime_ns, digest.hexdigest())
 
 
 @dataclass

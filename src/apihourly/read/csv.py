@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .. import schema
 from ..errors import LogFormatError
 from ..words import plural
+from .remote import arrow_stream, gzipped, open_input
 
 POSITION = "lines"
 FIRST_RECORD = 2  # line 1 is the header
@@ -77,9 +78,8 @@ def _first_lines(path, size: int = 1 << 16) -> list[bytes]:
     import zlib
 
     lines: list[bytes] = []
-    opener = gzip.open if str(path).lower().endswith(".gz") else open
     try:
-        with opener(path, "rb") as handle:
+        with open_input(path) as raw, (gzip.GzipFile(fileobj=raw, mode="rb") if gzipped(path) else raw) as handle:
             while len(lines) < 2 and (line := handle.readline(size)):
                 lines.append(line.rstrip(b"\r\n"))
     except (OSError, EOFError, zlib.error):
@@ -167,7 +167,7 @@ def _opened(path, dialect: Dialect, block: int, **options):
 
     while True:
         try:
-            return pcsv.open_csv(path, read_options=_read_options(dialect, block), **options), block
+            return pcsv.open_csv(arrow_stream(path), read_options=_read_options(dialect, block), **options), block
         except pa.ArrowInvalid as exc:
             if (block := _bigger(path, block, exc)) is None:
                 raise

@@ -2,7 +2,7 @@
 however many specs, links, loops or byte-identical copies reach it; folders
 walked without recursion (deep trees, link loops), unreadable folders and
 things that are not files said, paths too long for the system one clear
-error."""
+error. URLs (s3://...) are listed by urls.py, by the same rules."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from pathlib import Path
 from ..errors import NoLogsFound
 from ..words import plural
 from . import formats
+from .remote import RemotePath, is_url, open_input
+from .urls import expand_url
 
 NAME_MAX = 255  # the longest file or folder name Linux and macOS take
 SHOWN_ENDS = 40  # characters shown at each end of a path too long to show whole
@@ -45,9 +47,9 @@ def discover(specs: Iterable[str]) -> Discovery:
     what is left out is noted. A spec that names nothing is an error that
     says which one and why."""
     notes: list[tuple[Path, str]] = []
-    found: dict[tuple[int, int], tuple[Path, int]] = {}  # (device, inode) -> (first path to it, size)
+    found: dict[tuple | str, tuple[Path, int]] = {}  # (device, inode), or a URL -> (first path to it, size)
     for spec in specs:
-        for path, info in _Search(notes).expand(spec):
+        for path, info in expand_url(spec) if is_url(spec) else _Search(notes).expand(spec):
             _add_once(found, path, info, notes)
     if not found:
         raise NoLogsFound("no log files given", hint=no_logs_hint())
@@ -61,7 +63,8 @@ def no_logs_hint() -> str:
 def _add_once(found: dict, path: Path, info: os.stat_result, notes: list) -> None:
     """Keep the first path to each file. Another name for it (a link such as
     latest.parquet) is noted; the same name by another route is not news."""
-    first, _ = found.setdefault((info.st_dev, info.st_ino), (path, info.st_size))
+    identity = str(path) if isinstance(path, RemotePath) else (info.st_dev, info.st_ino)
+    first, _ = found.setdefault(identity, (path, info.st_size))
     if first.name != path.name:
         notes.append((path, f"the same file as {first}; read once"))
 
@@ -106,7 +109,7 @@ class _Search:
         """The sub-folders and log files of `folder`; any other thing with a
         log file's name is noted, never dropped silently."""
         for entry in self._listing(folder):
-            path, is_log = folder / entry.name, _log_name(entry.name)
+            path, is_log = folder / entry.name, formats.is_log_name(entry.name)
             if not is_log and not _may_be_folder(entry):
                 continue
             info = _stat(path)
@@ -145,9 +148,9 @@ class _Search:
             info = _stat(path)
             if _is(info, stat.S_ISDIR):
                 hits += self._walk(path, info)
-            elif _is(info, stat.S_ISREG) and _log_name(path.name):
+            elif _is(info, stat.S_ISREG) and formats.is_log_name(path.name):
                 hits.append((path, info))
-            elif _log_name(path.name) and (info is not None or os.path.islink(path)):
+            elif formats.is_log_name(path.name) and (info is not None or os.path.islink(path)):
                 # (a literal last part of a glob may name nothing: not news)
                 self.notes.append((path, f"{_what_is(path, info)}; left out"))
         return hits
@@ -195,10 +198,6 @@ class _Search:
             also = f" and {plural(others, 'other folder')}" if others else ""
             said += f"; {folder}{also} cannot be read ({why})"
         return said
-
-
-def _log_name(name: str) -> bool:
-    return formats.format_of(Path(name)) is not None and not name.startswith((".", "_"))
 
 
 def _may_be_folder(entry: os.DirEntry) -> bool:
@@ -313,9 +312,9 @@ def _grouped(paths: list[Path], key) -> dict[bytes, list[Path]]:
 def _ends(path: Path) -> bytes | None:
     """The first and last 4 KiB of a file."""
     try:
-        with open(path, "rb") as handle:
+        with open_input(path) as handle:
             head = handle.read(4096)
-            handle.seek(max(0, os.fstat(handle.fileno()).st_size - 4096))
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4096))
             return head + handle.read(4096)
     except OSError:
         return None
@@ -325,7 +324,7 @@ def _digest(path: Path) -> bytes | None:
     import hashlib
 
     try:
-        with open(path, "rb") as handle:
+        with open_input(path) as handle:
             return hashlib.file_digest(handle, "blake2b").digest()
     except OSError:
         return None  # not compared: open_log says what is wrong with it

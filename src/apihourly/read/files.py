@@ -16,6 +16,7 @@ from .. import schema
 from ..errors import LogFormatError
 from ..timeaxis import DAY_NS, NS
 from . import formats
+from .remote import gzipped, open_input
 
 _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
 
@@ -88,20 +89,21 @@ def _read_ends(path: Path, label: str) -> tuple[bytes, bytes]:
     import zlib
 
     denied = "permission denied; make the file readable (chmod +r) or copy it"
-    if not os.access(path, os.R_OK):
+    if isinstance(path, Path) and not os.access(path, os.R_OK):
         raise LogFormatError(path, denied)
     try:
-        with open(path, "rb") as handle:
+        with open_input(path) as handle:
             head = handle.read(4096)
-            handle.seek(max(0, path.stat().st_size - 4))
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4))
             tail = handle.read(4)
-        if path.name.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as handle:
+        if gzipped(path):
+            with open_input(path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as handle:
                 head = handle.read(4096)
     except PermissionError:
         raise LogFormatError(path, denied) from None
     except (OSError, EOFError, zlib.error) as exc:
-        raise LogFormatError(path, f"cannot be read: {first_line(exc)}; is it really gzipped {label}?") from None
+        question = f"; is it really gzipped {label}?" if gzipped(path) else ""
+        raise LogFormatError(path, f"cannot be read: {first_line(exc)}{question}") from None
     return head, tail
 
 

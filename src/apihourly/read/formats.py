@@ -61,6 +61,12 @@ def format_of(path: Path) -> Format | None:
     return None
 
 
+def is_log_name(name: str) -> bool:
+    """Whether a file of this name is read when its folder is: a format's
+    name, and not hidden (`.name`) or set aside (`_name`, as Spark's `_SUCCESS`)."""
+    return format_of(Path(name)) is not None and not name.startswith((".", "_"))
+
+
 def suffix_names(last_separator: str) -> str:
     """The advertised suffixes as a list for messages: '.csv, .csv.gz or .parquet'."""
     names = [suffix for fmt in REGISTRY for suffix in fmt.suffixes]

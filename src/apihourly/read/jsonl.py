@@ -21,6 +21,7 @@ in canonical exactly as CSV text is.
 from __future__ import annotations
 
 from .. import schema
+from .remote import open_stream
 from .stats import SHOWN_POSITIONS
 
 POSITION = "lines"
@@ -98,11 +99,8 @@ def _read(path, columns: dict[str, str], cursor, stats):
 def _blocks(path, size: int):
     """Blocks of whole lines of about `size` bytes; the last may lack its
     line break. Memory holds one block."""
-    import pyarrow as pa
-
-    gzipped = str(path).lower().endswith(".gz")
     carry, first = b"", True
-    with pa.input_stream(str(path), compression="gzip" if gzipped else None) as stream:
+    with open_stream(path) as stream:
         while True:
             chunk = stream.read(size)
             data = carry + chunk if carry else chunk

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from .. import schema
 from ..timeaxis import UNIT_NS
+from .remote import arrow_file
 
 POSITION = "rows"
 FIRST_RECORD = 1
@@ -31,7 +32,7 @@ def sniff(head: bytes, tail: bytes) -> str | None:
 def header(path) -> tuple[list[str], dict]:
     import pyarrow.parquet as pq
 
-    arrow_schema = pq.read_schema(path)
+    arrow_schema = pq.read_schema(arrow_file(path))
     return arrow_schema.names, {f.name: f.type for f in arrow_schema}
 
 
@@ -79,7 +80,7 @@ def row_groups(log, bounds: bool = True) -> list[list] | None:
 
     if not pa.types.is_timestamp(log.timestamp_type):
         return None
-    metadata = pq.ParquetFile(log.path).metadata
+    metadata = pq.ParquetFile(arrow_file(log.path)).metadata
     if not bounds:
         return [[None, None, metadata.row_group(i).num_rows] for i in range(metadata.num_row_groups)]
     column = _leaf_index(metadata, log.columns[schema.TIMESTAMP])
@@ -128,7 +129,7 @@ def latest_ns(log) -> int | None:
     some row group has none (the caller then reads the column)."""
     import pyarrow.parquet as pq
 
-    metadata = pq.ParquetFile(log.path).metadata
+    metadata = pq.ParquetFile(arrow_file(log.path)).metadata
     column = _leaf_index(metadata, log.columns[schema.TIMESTAMP])
     unit = stored_unit(metadata, column)
     if unit is None:
@@ -156,10 +157,10 @@ def read_batches(log, fields: list[str], window: tuple[int, int] | None,
     names = [log.columns[schema.TIMESTAMP], *present.values()]
     # Only flat columns as dictionaries: pyarrow fails with a bare KeyError on
     # a list or struct, which canonical() refuses with a clear message instead.
-    types = pq.read_schema(log.path)
+    types = pq.read_schema(arrow_file(log.path))
     dictionary = [c for f, c in present.items() if f in schema.DICTIONARY_FIELDS
                   and not pa.types.is_nested(types.field(c).type)]
-    file = pq.ParquetFile(log.path, read_dictionary=dictionary, pre_buffer=False)
+    file = pq.ParquetFile(arrow_file(log.path), read_dictionary=dictionary, pre_buffer=False)
     if groups is not None:
         chosen = list(range(*groups))
     elif pa.types.is_timestamp(log.timestamp_type):

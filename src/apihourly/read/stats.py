@@ -100,18 +100,19 @@ class ScanStats:
 
     def add_messages(self, other: "ScanStats") -> None:
         """What `other` skipped, left empty, noted and tallied, without its
-        files and rows: how a report tells of files read beside its calls."""
+        files and rows: how a report tells of files read beside its calls.
+        Files are kept by name as given (a URL would not survive Path())."""
         for path, skips in other.skipped.items():
-            self.replay(Path(path), skips)
+            self.replay(path, skips)
         for path, fields in other.emptied.items():
             for name, s in fields.items():
-                self.empty(Path(path), name, s.where, s.count, s.unit)
+                self.empty(path, name, s.where, s.count, s.unit)
         for path, texts in other.notices.items():
             for text in texts:
-                self.note(Path(path), text)
+                self.note(path, text)
         for path, texts in other.warned.items():
             for text in texts:
-                self.warn(Path(path), text)
+                self.warn(path, text)
         for path, counts in other.tallies.items():
             for (noun, what), count in counts.items():
-                self.tally(Path(path), noun, what, count)
+                self.tally(path, noun, what, count)
