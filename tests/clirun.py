@@ -23,6 +23,10 @@ CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS
            "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
            "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
 CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_", "AWS_")
+# Credentials for the suite's own S3 server (tests/read/test_urls.py), so that
+# no test ever reads the caller's, nor waits on a cloud's metadata service.
+S3_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+          "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
 # Golden files are written anew, not compared, when the suite is started with
 # APIHOURLY_REGOLD=1: read here, at import, before each test clears the
 # environment (conftest's known_environment).

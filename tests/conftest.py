@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clirun import set_known_environment
+from clirun import S3_ENV, set_known_environment
 from hypothesis import settings
 
 # Hypothesis keeps found examples and caches in .hypothesis/ beside the
@@ -87,3 +87,15 @@ def known_query(known_logs):
     from apihourly.reports import Query
 
     return Query(LogSet.open([str(known_logs)]), ZoneInfo("UTC"))
+
+
+@pytest.fixture(scope="session")
+def scheduler(tmp_path_factory):
+    """The address of a real Dask cluster for the suite: a LocalCluster of
+    2 single-threaded worker processes, their files in a temporary folder
+    and, for logs in the test S3 server, its dummy credentials (never the
+    caller's)."""
+    distributed = pytest.importorskip("distributed", reason="the cluster tests need apihourly[dask]")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  local_directory=str(tmp_path_factory.mktemp("dask")), env=S3_ENV) as cluster:
+        yield cluster.scheduler_address

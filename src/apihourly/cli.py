@@ -121,7 +121,8 @@ def _complete_labels(ctx: typer.Context) -> list[str]:
 
 LogsOpt = Annotated[Optional[list[str]], typer.Option(
     "--logs", "-l", show_default=False, metavar="PATH",
-    help=f"Log file, folder (read recursively) or glob of {suffix_names(', ')}; repeatable. "
+    help=f"Log file, folder (read recursively), glob or URL (s3://, gs://, abfs://, file://) of "
+    f"{suffix_names(', ')}; repeatable. "
     f"Default: $APIHOURLY_LOGS (paths separated by '{os.pathsep}'), else {DEFAULT_LOGS}.")]
 DateOpt = Annotated[Optional[str], typer.Option(
     "--date", "-d", show_default=False, metavar="YYYY-MM-DD", autocompletion=_complete_dates,

@@ -44,6 +44,17 @@ def test_each_report_on_the_cluster_equals_the_local_one(scheduler, args, form):
     assert TASKS.sub("", remote.stderr) == local.stderr
 
 
+def test_file_urls_on_the_cluster_are_read_by_the_workers_as_locally(scheduler):
+    """file:// takes the road of s3:// (pyarrow.fs on every worker)."""
+    from urllib.parse import quote
+
+    local, remote = both(scheduler, "totals", "--date", "2026-11-16", "--logs", "file://" + quote(str(SAMPLES)),
+                         "--csv")
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == run("totals", "--date", "2026-11-16", "--logs", str(SAMPLES), "--csv").stdout
+    assert remote.stdout == local.stdout and TASKS.search(remote.stderr)
+
+
 def test_tenants_on_the_cluster_run_whole_tenants_per_task_and_equal_the_local_run(scheduler, monkeypatch):
     from apihourly import cluster
 

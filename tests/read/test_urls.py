@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
-from clirun import SAMPLES, parsed_csv, run
+from clirun import S3_ENV, SAMPLES, parsed_csv, run
 from make_logs import burst, utc, write_csv
 
 from apihourly.read import remote
@@ -192,8 +192,6 @@ def test_urls_are_told_from_paths_and_kept_whole_in_a_list_of_logs():
 # S3, from a local S3 server ---------------------------------------------------
 
 BUCKET = "apihourly-logs"
-S3_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-          "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
 
 
 @pytest.fixture(scope="module")
@@ -278,3 +276,19 @@ def test_s3_missing_bucket_and_key_are_one_error_line(s3_endpoint):
         result = run("summary", "--logs", url, env=S3_ENV)
         assert result.exit_code == 1
         assert result.stderr.splitlines()[0] == f"error: {url}: no such object or folder"
+
+
+def test_s3_logs_read_by_a_clusters_workers_equal_the_local_run(scheduler, s3_endpoint, tmp_path):
+    """The workers open the objects themselves (the URL crosses, never the
+    bytes): tenants of four fleet tenants, and a summary of two days."""
+    for path in _fleet_files():
+        shutil.copy(path, _made(tmp_path / path.relative_to(SAMPLES)))
+    cases = [(str(tmp_path / "fleet"), _s3(s3_endpoint, "fleet"), ("tenants", "--date", "2026-11-16")),
+             (str(SAMPLES / "2026-11-16.parquet"), _s3(s3_endpoint, "days/2026-11-16.parquet"),
+              ("summary", "--date", "2026-11-16"))]
+    for local, url, args in cases:
+        expected, _ = _report(*args, "--logs", local)
+        result = run(*args, "--logs", url, "--csv", "--no-cache", "--scheduler", scheduler, env=S3_ENV)
+        assert result.exit_code == 0, result.stderr
+        assert parsed_csv(result.stdout) == expected
+        assert "cluster: 1 task on the Dask scheduler" in result.stderr

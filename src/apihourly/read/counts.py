@@ -85,7 +85,7 @@ def _text_table(path: Path, names: tuple[str, ...]) -> tuple[list[str], list[lis
     import pyarrow as pa
 
     from .csv import read_all
-    from .files import first_line
+    from ..errors import first_line
     from .text import decode_text
 
     try:

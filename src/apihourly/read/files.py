@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .. import schema
-from ..errors import LogFormatError
+from ..errors import LogFormatError, first_line
 from ..timeaxis import DAY_NS, NS
 from . import formats
 from .remote import gzipped, open_input
@@ -111,11 +111,6 @@ def read_problem(fmt, exc: BaseException, refused: list[BaseException]) -> str:
     """What to tell the user about a file the format's reader gave up on."""
     error = first_line(exc)
     return fmt.explain(error, refused) or f"cannot be read: {error}"
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 @contextmanager

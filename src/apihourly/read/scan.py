@@ -422,7 +422,9 @@ def _absolute(spec: str) -> str:
     another machine needs it; a URL as it is."""
     import os
 
-    return spec if "://" in spec else os.path.abspath(os.path.expanduser(spec))
+    from .remote import is_url
+
+    return spec if is_url(spec) else os.path.abspath(os.path.expanduser(spec))
 
 
 def _zone_key(tz) -> str | None:
