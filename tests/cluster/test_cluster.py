@@ -75,7 +75,18 @@ def test_only_digests_cross_the_network_for_summary(scheduler, tmp_path):
     assert remote.stdout == local.stdout
     count, total, unit = TASKS.search(remote.stderr).group(1, 2, 3)
     sent = float(total.replace(",", "")) * {"bytes": 1, "KB": 1024, "MB": 1 << 20}[unit]
-    assert int(count) == 1 and sent < path.stat().st_size / 100
+    assert int(count) == 2  # one task opens the file (its header), one digests it
+    assert sent < path.stat().st_size / 100
+
+
+def test_the_cache_works_with_a_cluster_whose_workers_stamp_the_files(scheduler, tmp_path):
+    """A second run finds every digest in this machine's cache: its only
+    tasks read each file's ends, to know the file has not changed."""
+    logs, cache = ("--logs", str(SAMPLES / "2026-11-16.parquet")), {"APIHOURLY_CACHE_DIR": str(tmp_path)}
+    first, second = (run("summary", *logs, "--csv", "--scheduler", scheduler, env=cache) for _ in range(2))
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert first.stdout == second.stdout == run("summary", *logs, "--csv", "--no-cache").stdout
+    assert [int(TASKS.search(result.stderr).group(1)) for result in (first, second)] == [3, 1]
 
 
 def test_scheduler_after_the_command_name_before_it_and_from_dasks_variable(scheduler):

@@ -76,7 +76,7 @@ class LogSet:
         found = discover([_absolute(spec) for spec in specs] if cluster else specs)
         catalog = Catalog(cache or Cache(None), [_zone_key(rules.input_tz), rules.pattern],
                           _zone_key(rules.display_tz))
-        by_kind = kinds(catalog.open_all(found.paths))
+        by_kind = kinds(catalog.open_all(found.paths, cluster))
         return cls(by_kind[schema.CALLS], ", ".join(specs), rules, notes=found.notes,
                    counts_files=by_kind[schema.COUNTS], counter_files=by_kind[schema.COUNTER], catalog=catalog,
                    cluster=cluster)

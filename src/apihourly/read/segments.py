@@ -57,15 +57,13 @@ class Catalog:
     memo: dict = field(default_factory=dict, repr=False)  # Segment -> its digest, for the rest of the run
     tenant: object = None  # whose rows are read from a file with a tenant column (LogSet.tenant)
 
-    def open_all(self, paths: list[Path]) -> list[LogFile]:
+    def open_all(self, paths: list[Path], cluster=None) -> list[LogFile]:
         """Every file as a LogFile: from its entry when the cache has this
-        version of it, else by reading its header (open_log's checks)."""
+        version of it, else by reading its header (open_log's checks), on
+        the workers of `cluster` (cluster.Cluster) when there is one."""
         if self.cache.enabled:
-            for path in paths:
-                try:
-                    self.stamps[path] = Stamp.of(path)
-                except OSError:
-                    pass  # open_log says what is wrong with it
+            stamps = _on(cluster, stamps_of, paths) if cluster else stamps_of(paths)
+            self.stamps.update((path, stamp) for path, stamp in zip(paths, stamps) if stamp is not None)
             keys = {path: self.file_key(path) for path in self.stamps}
             found = self.cache.get_many(list(keys.values()))
             for path, key in keys.items():
@@ -73,7 +71,18 @@ class Catalog:
                     self.entries[path] = found[key][0]
             # A file the cache has no entry for is new, or changed: whatever is kept of it is stale.
             self.cache.drop_paths([str(path) for path in keys if path not in self.entries])
+        if cluster is not None:
+            self._entries_from(cluster, [path for path in paths if path not in self.entries])
         return [self._log(path) for path in paths]
+
+    def _entries_from(self, cluster, paths: list[Path]) -> None:
+        """The entries of files opened by the cluster's workers; the first
+        file (in order) that could not be opened raises its error here."""
+        for path, entry in zip(paths, _on(cluster, entries_of, paths)):
+            if isinstance(entry, Exception):
+                raise entry
+            self.entries[path] = entry
+            self.changed.add(path)
 
     def _log(self, path: Path) -> LogFile:
         entry = self.entries.get(path)
@@ -181,6 +190,39 @@ def new_entry(log: LogFile) -> dict:
     name = next(f.name for f in formats.REGISTRY if f.reader is log.format)
     return {"format": name, "columns": log.columns, "names": list(log.names), "kind": log.kind,
             "groups": None, "segments": [], "local_times": None, "groups_known": False}
+
+
+def stamps_of(paths: list[Path]) -> list[Stamp | None]:
+    """Each file's Stamp; None for one that cannot be read (open_log says why)."""
+    stamps = []
+    for path in paths:
+        try:
+            stamps.append(Stamp.of(path))
+        except OSError:
+            stamps.append(None)
+    return stamps
+
+
+def entries_of(paths: list[Path]) -> list:
+    """Each file's new entry (its header read), or the LogFormatError opening it raised."""
+    from ..errors import LogFormatError
+
+    entries = []
+    for path in paths:
+        try:
+            entries.append(new_entry(open_log(path)))
+        except LogFormatError as exc:
+            entries.append(exc)
+    return entries
+
+
+FILES_PER_TASK = 500  # files whose headers one task reads: a few ms each, more from object storage
+
+
+def _on(cluster, task, paths: list[Path]) -> list:
+    """task(paths) as tasks on the cluster, FILES_PER_TASK paths each, the results joined in order."""
+    chunks = [paths[i:i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]
+    return [item for part in cluster.map(task, chunks) for item in part]
 
 
 def _runs(indexes: list[int], rows: list[int]) -> list[tuple[int, int]]:
