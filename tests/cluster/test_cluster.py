@@ -196,3 +196,33 @@ def test_any_report_of_any_logs_is_the_same_on_the_cluster(scheduler, tmp_path_f
     assert remote.exit_code == local.exit_code, remote.output
     if local.exit_code == 0:
         assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_the_html_report_on_the_cluster_is_the_local_page(scheduler):
+    args = ("report", "--logs", str(SAMPLES), "--date", "2026-11-16", "-o", "-")
+    local, remote = both(scheduler, *args)
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    made = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 by")  # when the page was written
+    assert made.sub("", remote.stdout) == made.sub("", local.stdout)
+    assert TASKS.search(remote.stderr)
+
+
+def test_browse_reads_through_the_cluster_it_is_given(scheduler):
+    """browse keeps one connection for its session; its screens count through it."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from apihourly.browse.session import Session
+    from apihourly.cluster import Cluster
+    from apihourly.reports.hourly import count_day
+
+    cluster = Cluster.connect(scheduler)
+    try:
+        there = Session([str(SAMPLES)], ZoneInfo("UTC"), 10_000, cache=False, cluster=cluster).current()
+        here = Session([str(SAMPLES)], ZoneInfo("UTC"), 10_000, cache=False).current()
+        day = date(2026, 11, 16)
+        assert count_day(there, day).labels == count_day(here, day).labels
+        assert count_day(there, day).calls == count_day(here, day).calls
+        assert cluster.tally.tasks > 0
+    finally:
+        cluster.close()
