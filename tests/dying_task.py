@@ -14,3 +14,7 @@ def digests_after_one_death(segments, rules, tenant, peaks, marker: str):
         Path(marker).write_text(str(os.getpid()))
         os.kill(os.getpid(), signal.SIGKILL)
     return digested_on_worker(segments, rules, tenant, peaks)
+
+
+def digests_that_always_kill(segments, rules, tenant, peaks):
+    os.kill(os.getpid(), signal.SIGKILL)

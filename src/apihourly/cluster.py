@@ -67,7 +67,28 @@ class Cluster:
                 f"cannot reach the Dask scheduler at {address} within {timeout:g} s: {first_line(exc)}",
                 "start one (dask scheduler; then dask worker ADDRESS on each machine), "
                 "or check the address and --scheduler-timeout") from None
-        return cls(client, address)
+        cluster = cls(client, address)
+        try:
+            cluster.check_workers()
+        except BaseException:
+            client.close()
+            raise
+        return cluster
+
+    def check_workers(self) -> None:
+        """Every worker must run this machine's apihourly: a digest made by
+        other code could be counted otherwise, and no one would know."""
+        from . import __version__
+
+        workers = self.client.get_versions(packages=["apihourly"])["workers"]
+        if not workers:
+            raise ApihourlyError(f"the Dask scheduler at {self.address} has no workers",
+                                 "start some: dask worker ADDRESS, on each machine that reads logs")
+        other = {info["packages"].get("apihourly") for info in workers.values()} - {__version__}
+        if other:
+            found = ", ".join(sorted(version or "none" for version in other))
+            raise ApihourlyError(f"workers of the Dask scheduler at {self.address} run apihourly {found}, "
+                                 f"this machine {__version__}", INSTALL_HINT)
 
     def workers(self) -> int:
         """How many workers the scheduler has now."""
@@ -78,14 +99,12 @@ class Cluster:
         results in the items' order. The first task to fail raises its
         error here (the others are cancelled): a LogFormatError from a
         worker is the one line it would be locally."""
-        from distributed import KilledWorker
-
         futures = [self.client.submit(_measured, task, item, *args, pure=False) for item in items]
         try:
-            results = self.client.gather(futures)
-        except KilledWorker as exc:
-            raise ApihourlyError(f"a task killed every worker that ran it ({first_line(exc)})",
-                                 "look at the workers' logs: they may run out of memory") from None
+            results = self.client.gather(futures, errors="skip")  # every task waited for ...
+            failed = next((future for future in futures if future.status == "error"), None)
+            if failed is not None:  # ... so that the error is the first in order, as locally
+                raise _error_of(failed)
         except (OSError, TimeoutError) as exc:
             raise SchedulerUnreachable(f"lost the Dask scheduler at {self.address}: {first_line(exc)}") from None
         finally:
@@ -98,6 +117,18 @@ class Cluster:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _error_of(future) -> BaseException:
+    """A failed task's error: its own (a LogFormatError is the one line it
+    is locally), or one for a task that killed every worker that ran it."""
+    from distributed import KilledWorker
+
+    error = future.exception()
+    if isinstance(error, KilledWorker):
+        return ApihourlyError(f"a task killed every worker that ran it ({first_line(error)})",
+                              "look at the workers' logs: they may run out of memory")
+    return error
 
 
 def _measured(task, item, *args) -> tuple[object, int, float]:

@@ -67,6 +67,27 @@ def test_tenants_on_the_cluster_run_whole_tenants_per_task_and_equal_the_local_r
     assert 4 <= tasks <= 26  # grouped by bytes, never cutting a tenant's two files apart
 
 
+def test_tenants_named_in_a_column_are_found_by_the_workers(scheduler, tmp_path):
+    """Two files of two tenants each, by a Tenant column: the workers read the
+    column to choose the tenant's files, and the tenants' calls as codes."""
+    import csv
+
+    for name, tenants in (("a.csv", ("north", "south")), ("b.csv", ("south", "east"))):
+        with (tmp_path / name).open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Execution Start", "Tenant", "Vendor"])
+            for i, tenant in enumerate(tenants * 30):
+                writer.writerow([f"2026-11-16T08:{i:02d}:00Z", tenant, "Datto RMM"])
+    answers = {}
+    for args in (("tenants",), ("summary", "--tenant", "south"), ("limits", "--tenant", "east")):
+        local, remote = both(scheduler, *args, "--logs", str(tmp_path), "--date", "2026-11-16", "--csv")
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert remote.stdout == local.stdout
+        answers[args[0]] = parsed_csv(remote.stdout)
+    assert [(row["Tenant"], row["Calls"]) for row in answers["tenants"]] == [
+        ("south", "60"), ("east", "30"), ("north", "30")]
+
+
 def test_only_digests_cross_the_network_for_summary(scheduler, tmp_path):
     """A day of 50,000 calls is 3.9 MB of CSV; its digest is a few KB."""
     rows = burst(utc(2026, 11, 16, 8), 50_000, timedelta(seconds=0.5), vendor="Datto RMM", entity="Tickets")
@@ -99,7 +120,7 @@ def test_scheduler_after_the_command_name_before_it_and_from_dasks_variable(sche
     assert all(TASKS.search(result.stderr) for result in (after, before, variable))
 
 
-def test_a_worker_killed_mid_job_is_replaced_and_the_answer_is_unchanged(scheduler, tmp_path, monkeypatch):
+def test_a_worker_killed_mid_job_is_replaced_and_the_answer_is_unchanged(workers_restored, tmp_path, monkeypatch):
     from apihourly.count import segments
 
     from dying_task import digests_after_one_death
@@ -107,24 +128,81 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_answer_is_unchanged(schedul
     marker = tmp_path / "died"
     monkeypatch.setattr(segments, "digested_on_worker", functools.partial(digests_after_one_death,
                                                                           marker=str(marker)))
-    local, remote = both(scheduler, "summary", "--logs", str(SAMPLES / "2026-11-16.parquet"), "--csv")
+    local, remote = both(workers_restored, "summary", "--logs", str(SAMPLES / "2026-11-16.parquet"), "--csv")
     assert marker.exists()  # a worker process was killed running the task ...
     assert remote.exit_code == 0, remote.output  # ... which Dask ran again on a live one
     assert remote.stdout == local.stdout
 
 
-def test_a_file_unreadable_on_the_workers_is_the_same_one_line_error(scheduler, tmp_path):
+@pytest.fixture
+def workers_restored(scheduler):
+    """The scheduler's address; after the test, both its workers back (a
+    test that kills them must not leave the next one without)."""
+    from distributed import Client
+
+    yield scheduler
+    with Client(scheduler, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=60)
+
+
+def test_a_task_that_kills_every_worker_it_runs_on_is_one_error(workers_restored, monkeypatch):
+    """Dask gives up after the workers it allows a task to kill (3 by default)."""
+    from apihourly.count import segments
+
+    from dying_task import digests_that_always_kill
+
+    monkeypatch.setattr(segments, "digested_on_worker", digests_that_always_kill)
+    result = run("totals", "--logs", str(SAMPLES / "2026-11-16.parquet"), "--no-cache",
+                 "--scheduler", workers_restored)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: a task killed every worker that ran it (")
+    assert lines[1:] == ["hint: look at the workers' logs: they may run out of memory"]
+
+
+def test_a_file_unreadable_on_the_workers_is_the_same_one_line_error(scheduler, tmp_path, monkeypatch):
+    """Two files cut short, each read by a task of its own: whichever task
+    fails first, the error is the first file's, as locally."""
     import gzip
+
+    from apihourly import cluster
 
     good = "\n".join(["Execution Start,Vendor"] + [f"2026-11-16T08:{m:02d}:00Z,Datto RMM" for m in range(60)] * 400)
     data = gzip.compress(good.encode())
-    path = tmp_path / "calls.csv.gz"
-    path.write_bytes(data[: len(data) // 2])  # cut short: the header reads, the rows do not
-    local, remote = both(scheduler, "summary", "--logs", str(path), "--date", "2026-11-16")
+    for name in ("a.csv.gz", "b.csv.gz"):
+        (tmp_path / name).write_bytes(data[: len(data) // 2])  # the header reads, the rows do not
+    monkeypatch.setattr(cluster, "TASK_BYTES", 1)
+    local, remote = both(scheduler, "summary", "--logs", str(tmp_path), "--date", "2026-11-16")
     assert local.exit_code == remote.exit_code == 1
-    assert local.stderr.startswith(f"error: {path}: ")
+    assert local.stderr.startswith(f"error: {tmp_path / 'a.csv.gz'}: ")
     assert remote.stderr == local.stderr
     assert "Traceback" not in remote.output
+
+
+def test_logs_without_tenants_are_the_same_error_on_the_cluster(scheduler):
+    local, remote = both(scheduler, "tenants", "--logs", str(SAMPLES / "2026-11-16.parquet"))
+    assert local.exit_code == remote.exit_code == 1
+    assert remote.stderr == local.stderr and local.stderr.startswith("error: ")
+
+
+def test_workers_running_another_apihourly_are_refused(scheduler, monkeypatch):
+    import apihourly
+
+    monkeypatch.setattr(apihourly, "__version__", "9.9.9")
+    result = run("totals", "--logs", str(SAMPLES), "--scheduler", scheduler)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"error: workers of the Dask scheduler at {scheduler} run apihourly 0.1.0, this machine 9.9.9")
+
+
+def test_a_scheduler_without_workers_is_one_error(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0", local_directory=str(tmp_path)) as empty:
+        result = run("totals", "--logs", str(SAMPLES), "--scheduler", empty.scheduler_address)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: the Dask scheduler at {empty.scheduler_address} has no workers",
+        "hint: start some: dask worker ADDRESS, on each machine that reads logs"]
 
 
 def test_an_unreachable_scheduler_is_one_error_within_the_timeout():

@@ -291,4 +291,4 @@ def test_s3_logs_read_by_a_clusters_workers_equal_the_local_run(scheduler, s3_en
         result = run(*args, "--logs", url, "--csv", "--no-cache", "--scheduler", scheduler, env=S3_ENV)
         assert result.exit_code == 0, result.stderr
         assert parsed_csv(result.stdout) == expected
-        assert "cluster: 1 task on the Dask scheduler" in result.stderr
+        assert "cluster: 2 tasks on the Dask scheduler" in result.stderr  # one opens the objects, one reads

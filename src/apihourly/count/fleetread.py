@@ -42,7 +42,7 @@ class Part:
 def read_parts(logs: LogSet, window: tuple[int, int] | None, workers: int | None = None) -> list[Part]:
     """The calls of every file of `logs`, in parts, in file order."""
     runs = task_runs(logs.files) if logs.cluster else _runs(logs.files, workers or cpus())
-    if len(runs) < 2 and not logs.cluster:
+    if not runs or (len(runs) < 2 and not logs.cluster):  # (no files: nothing to send)
         return [read_part(logs, window)]
     parts = in_workers(_read_files, runs, logs.rules, window, cluster=logs.cluster)
     for path, text in logs.notes:  # what finding the files left out, as scan() says it
@@ -90,7 +90,7 @@ def task_runs(files: list, keys: list | None = None) -> list[list]:
     from .. import cluster
 
     sizes = [file_size(log.path) for log in files]
-    return _cut(files, sizes, -(-sum(sizes) // cluster.TASK_BYTES), keys)
+    return _cut(files, sizes, max(1, -(-sum(sizes) // cluster.TASK_BYTES)), keys)
 
 
 def cpus() -> int:

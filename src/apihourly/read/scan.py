@@ -17,7 +17,7 @@ from .canonical import Cursor, TimeRules, canonical
 from .discovery import discover
 from .cache import Cache
 from .files import LogFile, may_overlap, read_problem, unraisable_into
-from .segments import Catalog, Segment, kinds, new_entry
+from .segments import Catalog, Segment, each_on, kinds, new_entry
 from .stats import ScanStats
 from .times import ACCEPTED_FORMS
 
@@ -98,6 +98,7 @@ class LogSet:
         from .tenants import choose
 
         every = [*self.files, *self.counts_files, *self.counter_files]
+        self._learn_tenants(self.files)
         choice = choose({log.path: self._tenants_of(log) for log in every}, wanted)
         self.files = [log for log in self.files if log.path in choice.kept]
         self.counts_files = [log for log in self.counts_files if log.path in choice.kept]
@@ -110,6 +111,7 @@ class LogSet:
         (read/tenants.ANY_TENANT); returns the files left out."""
         from .tenants import ANY_TENANT
 
+        self._learn_tenants(self.files)
         left = [log.path for log in self.files if not self._tenants_of(log)]
         self.files = [log for log in self.files if log.path not in left]
         self.books().tenant = ANY_TENANT
@@ -142,6 +144,20 @@ class LogSet:
             entry["tenants"] = self._column_tenants(log)
             self.books().changed.add(log.path)
         return set(entry["tenants"]) or None
+
+    def _learn_tenants(self, files: list[LogFile]) -> None:
+        """On a cluster, the tenant columns not read yet are read by its
+        workers, all at once (_tenants_of then finds them)."""
+        if self.cluster is None:
+            return
+        from .tenants import partition_tenant
+
+        books = self.books()
+        unread = [log.path for log in files if schema.TENANT in log.columns and partition_tenant(log.path) is None
+                  and "tenants" not in books.entries.get(log.path, {})]
+        for path, names in zip(unread, each_on(self.cluster, tenants_in, unread, self.rules)):
+            books.entries.setdefault(path, {})["tenants"] = names
+            books.changed.add(path)
 
     def _column_tenants(self, log: LogFile) -> list[str]:
         import pyarrow.compute as pc
@@ -394,6 +410,12 @@ def scanned(paths: list[Path], rules: TimeRules, tenant, fields: list[str], wind
     logs, stats = LogSet.of_paths(paths, rules, tenant), ScanStats(files=len(paths))
     logs.tell_tenant(stats)
     return [(log.path, table) for log in logs.files for table in logs._scan_file(log, fields, window, stats)], stats
+
+
+def tenants_in(paths: list[Path], rules: TimeRules) -> list[list[str]]:
+    """On a worker: the tenants each file's tenant column names."""
+    logs = LogSet.of_paths(paths, rules, None)
+    return [logs._column_tenants(log) for log in logs.files]
 
 
 def file_size(path) -> int:

@@ -62,7 +62,7 @@ class Catalog:
         version of it, else by reading its header (open_log's checks), on
         the workers of `cluster` (cluster.Cluster) when there is one."""
         if self.cache.enabled:
-            stamps = _on(cluster, stamps_of, paths) if cluster else stamps_of(paths)
+            stamps = each_on(cluster, stamps_of, paths) if cluster else stamps_of(paths)
             self.stamps.update((path, stamp) for path, stamp in zip(paths, stamps) if stamp is not None)
             keys = {path: self.file_key(path) for path in self.stamps}
             found = self.cache.get_many(list(keys.values()))
@@ -78,7 +78,7 @@ class Catalog:
     def _entries_from(self, cluster, paths: list[Path]) -> None:
         """The entries of files opened by the cluster's workers; the first
         file (in order) that could not be opened raises its error here."""
-        for path, entry in zip(paths, _on(cluster, entries_of, paths)):
+        for path, entry in zip(paths, each_on(cluster, entries_of, paths)):
             if isinstance(entry, Exception):
                 raise entry
             self.entries[path] = entry
@@ -219,10 +219,11 @@ def entries_of(paths: list[Path]) -> list:
 FILES_PER_TASK = 500  # files whose headers one task reads: a few ms each, more from object storage
 
 
-def _on(cluster, task, paths: list[Path]) -> list:
-    """task(paths) as tasks on the cluster, FILES_PER_TASK paths each, the results joined in order."""
+def each_on(cluster, task, paths: list[Path], *args) -> list:
+    """task(paths, *args), a list of one result per path, as tasks on the
+    cluster of FILES_PER_TASK paths each; the results joined in order."""
     chunks = [paths[i:i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]
-    return [item for part in cluster.map(task, chunks) for item in part]
+    return [item for part in cluster.map(task, chunks, *args) for item in part]
 
 
 def _runs(indexes: list[int], rows: list[int]) -> list[tuple[int, int]]:
