@@ -3,9 +3,11 @@
     python bench/cluster.py             # generate bench/data/ if missing, 3 rounds
     python bench/cluster.py --reps 5
 
-Two cases: `tenants` over the fleet (1,000 tenants x 7 days, 20M calls in
-7,000 Parquet files: tasks of whole tenants, rows come back) and `days` over
-the 30 hive partitions of the 10M month (a digest per file comes back).
+Three cases: `tenants` over the fleet (1,000 tenants x 7 days, 20M calls in
+7,000 Parquet files: tasks of whole tenants, rows come back), `days` over
+the 30 hive partitions of the 10M month (a digest per file comes back) and
+`limits` of a 5M-call day (the day's calls come back: the most a report
+sends).
 Each runs on this machine (its own worker processes, as a user runs it),
 then through --scheduler on a LocalCluster of 1 and of 2 single-threaded
 worker processes started by this script; the configurations take turns,
@@ -46,6 +48,9 @@ CASES = {
         ("fleet", ["tenants", "--tz", "UTC", "--logs", str(datasets.FILES["fleet"]), *PERIOD, "--csv"]),
     "days, 30 hive partitions of the 10M month":
         ("month_hive", ["days", "--tz", "UTC", "--logs", str(datasets.FILES["month_hive"]), "--csv"]),
+    "limits, a day of 5M calls (one Parquet file)":
+        ("day5m", ["limits", "--tz", "UTC", "--logs", str(datasets.FILES["day5m"]),
+                   "--date", datasets.LAST_DAY.isoformat(), "--csv"]),
 }
 SETUPS = ("local", "dask 1 worker", "dask 2 workers")
 TALLY = re.compile(r"cluster: ([\d,]+) tasks? .* returned ([\d,.]+) (bytes|KB|MB|GB) .* after ([\d.]+) s of work")
@@ -109,7 +114,8 @@ def table(results: dict[tuple[str, str], Runs]) -> list[str]:
     lines = ["| case | setup | wall s (median) | tasks | bytes per task | worker s per task | log MB/s per task |",
              "|---|---|---|---|---|---|---|"]
     for case, (data, _) in CASES.items():
-        size = sum(p.stat().st_size for p in datasets.FILES[data].rglob("*.parquet"))
+        path = datasets.FILES[data]
+        size = sum(p.stat().st_size for p in path.rglob("*.parquet")) if path.is_dir() else path.stat().st_size
         for setup in SETUPS:
             runs = results[case, setup]
             if not runs.tasks:

@@ -90,25 +90,22 @@ class Cluster:
             raise ApihourlyError(f"workers of the Dask scheduler at {self.address} run apihourly {found}, "
                                  f"this machine {__version__}", INSTALL_HINT)
 
-    def workers(self) -> int:
-        """How many workers the scheduler has now."""
-        return len(self.client.scheduler_info().get("workers", {}))
-
     def map(self, task, items: list, *args) -> list:
         """task(item, *args) for every item, as tasks on the cluster; the
-        results in the items' order. The first task to fail raises its
-        error here (the others are cancelled): a LogFormatError from a
-        worker is the one line it would be locally."""
+        results in the items' order. Every task is waited for, so that
+        the error raised here is that of the first to fail in the items'
+        order, as locally: a LogFormatError from a worker is the one line
+        it would be on this machine."""
         futures = [self.client.submit(_measured, task, item, *args, pure=False) for item in items]
         try:
-            results = self.client.gather(futures, errors="skip")  # every task waited for ...
-            failed = next((future for future in futures if future.status == "error"), None)
-            if failed is not None:  # ... so that the error is the first in order, as locally
-                raise _error_of(failed)
+            results = self.client.gather(futures, errors="skip")
         except (OSError, TimeoutError) as exc:
             raise SchedulerUnreachable(f"lost the Dask scheduler at {self.address}: {first_line(exc)}") from None
         finally:
             self.client.cancel([future for future in futures if not future.done()])
+        failed = next((future for future in futures if future.status == "error"), None)
+        if failed is not None:
+            raise _error_of(failed)
         for _, size, seconds in results:
             self.tally.tasks += 1
             self.tally.returned += size
