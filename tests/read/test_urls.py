@@ -292,3 +292,20 @@ def test_s3_logs_read_by_a_clusters_workers_equal_the_local_run(scheduler, s3_en
         assert result.exit_code == 0, result.stderr
         assert parsed_csv(result.stdout) == expected
         assert "cluster: 2 tasks on the Dask scheduler" in result.stderr  # one opens the objects, one reads
+
+
+def test_an_azure_url_that_cannot_be_listed_is_one_error_line():
+    """Without credentials (or a network) Azure's filesystem raises a bare
+    ArrowException, which is one line like any store's error."""
+    url = "abfs://container@account.dfs.core.windows.net/logs/"
+    result = run("summary", "--logs", url)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {url}: cannot be listed: ")
+    assert "unexpected" not in result.stderr
+
+
+def test_google_cloud_storage_is_retried_for_a_bounded_time_unless_the_url_says():
+    assert remote._bounded("gs://bucket/") == "gs://bucket/?retry_limit_seconds=15"
+    assert remote._bounded("gs://bucket/?scheme=http") == "gs://bucket/?scheme=http&retry_limit_seconds=15"
+    assert remote._bounded("gs://bucket/?retry_limit_seconds=60") == "gs://bucket/?retry_limit_seconds=60"
+    assert remote._bounded("s3://bucket/") == "s3://bucket/"

@@ -176,8 +176,21 @@ def _filesystem(path: RemotePath) -> tuple[object, str]:
     bucket = urlunsplit((scheme, netloc, "/", query, ""))
     with _LOCK:
         if bucket not in _FILESYSTEMS:
-            _FILESYSTEMS[bucket] = FileSystem.from_uri(bucket)
+            _FILESYSTEMS[bucket] = FileSystem.from_uri(_bounded(bucket))
         return _FILESYSTEMS[bucket]
+
+
+GCS_RETRY_S = 15  # how long Google Cloud Storage is retried unless the URL says (its client's own limit is minutes)
+
+
+def _bounded(bucket: str) -> str:
+    """The bucket's URL with a limit to its retries where its store has one
+    that is long: an unreachable store is then an error, not a hang."""
+    scheme, netloc, root, query, _ = urlsplit(bucket)
+    if scheme not in ("gs", "gcs") or "retry_limit_seconds=" in query:
+        return bucket
+    query = "&".join(part for part in (query, f"retry_limit_seconds={GCS_RETRY_S}") if part)
+    return urlunsplit((scheme, netloc, root, query, ""))
 
 
 def forget_filesystems() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 
-from ..errors import NoLogsFound
+from ..errors import NoLogsFound, first_line
 from . import formats
 from .remote import RemotePath, RemoteStat, info_of
 
@@ -25,10 +25,12 @@ def url_hint() -> str:
 
 def expand_url(spec: str) -> list[tuple[RemotePath, RemoteStat]]:
     """The log files `spec` names, sorted by URL, each with its size and time."""
+    import pyarrow as pa
+
     top = RemotePath(spec)
     try:
         hits = _globbed(top) if _is_glob(top) else _found(top)
-    except (OSError, ValueError) as exc:  # pyarrow: ArrowInvalid is a ValueError, store errors OSError
+    except (OSError, ValueError, pa.ArrowException) as exc:  # store errors are OSError, a bad URL ArrowInvalid
         raise NoLogsFound(f"{spec}: {_problem(exc)}", hint=url_hint()) from None
     if not hits:
         raise NoLogsFound(_nothing_at(spec, top), hint=url_hint())
@@ -114,7 +116,7 @@ def _exists(top: RemotePath) -> bool:
 
 def _problem(exc: BaseException) -> str:
     """Why a URL could not be listed, in the user's terms where pyarrow's are obscure."""
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    text = first_line(exc)
     if "Unrecognized filesystem type" in text:
         return f"not a kind of URL apihourly reads ({SCHEMES})"
     return f"cannot be listed: {text}"
