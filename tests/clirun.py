@@ -21,8 +21,8 @@ SNAPSHOTS = ROOT / "tests" / "snapshots"
 # endpoints of object stores, which a test of s3:// URLs sets to dummies itself.
 CLEARED = {"FORCE_COLOR", "NO_COLOR", "PY_COLORS", "COLORTERM", "TERM", "COLUMNS", "LINES",
            "JUPYTER_COLUMNS", "JUPYTER_LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH",
-           "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS"}
-CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_", "AWS_")
+           "TZ", "LANG", "LANGUAGE", "PYTHONIOENCODING", "DASK_SCHEDULER_ADDRESS", "GOOGLE_APPLICATION_CREDENTIALS"}
+CLEARED_PREFIXES = ("APIHOURLY_", "LC_", "TEXTUAL_", "AWS_", "AZURE_")
 # Credentials for the suite's own S3 server (tests/read/test_urls.py), so that
 # no test ever reads the caller's, nor waits on a cloud's metadata service.
 S3_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",

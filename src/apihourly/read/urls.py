@@ -106,11 +106,12 @@ def _nothing_at(spec: str, top: RemotePath) -> str:
 
 
 def _exists(top: RemotePath) -> bool:
+    import pyarrow as pa
     from pyarrow.fs import FileType
 
     try:
         return top.filesystem.get_file_info(top.inner).type != FileType.NotFound
-    except (OSError, ValueError):
+    except (OSError, ValueError, pa.ArrowException):
         return False
 
 
