@@ -49,7 +49,8 @@ def tenants_report(query: Query, since: date | None, until: date | None,
     """One row per tenant with calls from `since` to `until` (every date
     when neither is given), highest peak rolling hour first. Logs in
     tenant= folders are read, and their tenants' rows made, in one worker
-    process per CPU, each for whole tenants."""
+    process per CPU, or in tasks on the logs' cluster, each for whole
+    tenants."""
     window = range_window(since, until, query.tz)
     left_out = query.logs.choose_every_tenant()
     runs = tenant_runs(query.logs.files, cluster=query.logs.cluster)
