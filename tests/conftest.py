@@ -90,12 +90,23 @@ def known_query(known_logs):
 
 
 @pytest.fixture(scope="session")
-def scheduler(tmp_path_factory):
+def dask_scratch(tmp_path_factory):
+    """A temporary folder for Dask's files (its default is the system's,
+    shared), set for this process and given to workers started here."""
+    dask = pytest.importorskip("dask", reason="the cluster tests need apihourly[dask]")
+    folder = tmp_path_factory.mktemp("dask")
+    with dask.config.set({"temporary-directory": str(folder)}):
+        yield folder
+
+
+@pytest.fixture(scope="session")
+def scheduler(dask_scratch):
     """The address of a real Dask cluster for the suite: a LocalCluster of
     2 single-threaded worker processes, their files in a temporary folder
     and, for logs in the test S3 server, its dummy credentials (never the
     caller's)."""
     distributed = pytest.importorskip("distributed", reason="the cluster tests need apihourly[dask]")
+    env = {**S3_ENV, "DASK_TEMPORARY_DIRECTORY": str(dask_scratch)}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  local_directory=str(tmp_path_factory.mktemp("dask")), env=S3_ENV) as cluster:
+                                  local_directory=str(dask_scratch), env=env) as cluster:
         yield cluster.scheduler_address

@@ -195,9 +195,9 @@ def test_workers_running_another_apihourly_are_refused(scheduler, monkeypatch):
         f"error: workers of the Dask scheduler at {scheduler} run apihourly 0.1.0, this machine 9.9.9")
 
 
-def test_a_scheduler_without_workers_is_one_error(tmp_path):
+def test_a_scheduler_without_workers_is_one_error(dask_scratch):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=0, dashboard_address=":0", local_directory=str(tmp_path)) as empty:
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0", local_directory=str(dask_scratch)) as empty:
         result = run("totals", "--logs", str(SAMPLES), "--scheduler", empty.scheduler_address)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
