@@ -928,6 +928,7 @@ def _page_name(page) -> str:
 
 @app.command()
 def browse(
+    ctx: typer.Context,
     logs: LogsOpt = None, tenant: TenantOpt = None, no_cache: NoCacheOpt = False, date: DateOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
     input_time_format: InputTimeFormatOpt = None, threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     time_format: TimeFormatOpt = TimeFormat.h24,

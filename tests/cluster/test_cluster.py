@@ -304,3 +304,29 @@ def test_browse_reads_through_the_cluster_it_is_given(scheduler):
         assert cluster.tally.tasks > 0
     finally:
         cluster.close()
+
+
+def test_browse_on_a_terminal_opens_its_logs_through_the_cluster(scheduler, monkeypatch):
+    """The command itself, as on a terminal, with the app's run() replaced
+    by opening the session's logs: the cluster is connected, used and said."""
+    import types
+
+    from apihourly import cli
+    from apihourly.browse import app as browse_app
+
+    opened = []
+
+    class App:
+        def __init__(self, session, day):
+            self.session = session
+
+        def run(self):
+            opened.append(self.session.current())
+
+    terminal = types.SimpleNamespace(isatty=lambda: True)
+    monkeypatch.setattr(cli, "sys", types.SimpleNamespace(stdin=terminal, stdout=terminal, stderr=terminal))
+    monkeypatch.setattr(browse_app, "BrowseApp", App)
+    result = run("browse", "--logs", str(SAMPLES), "--no-cache", "--scheduler", scheduler)
+    assert result.exit_code == 0, result.output
+    assert opened and opened[0].logs.cluster is not None
+    assert TASKS.search(result.stderr)
