@@ -139,25 +139,30 @@ class LogSet:
         folder = partition_tenant(log.path)
         if folder is not None or schema.TENANT not in log.columns:
             return {folder} if folder else None
-        entry = self.books().entries.get(log.path, {})
-        if "tenants" not in entry:
-            entry["tenants"] = self._column_tenants(log)
-            self.books().changed.add(log.path)
-        return set(entry["tenants"]) or None
+        if self._column_unread(log):
+            self._keep_tenants(log.path, self._column_tenants(log))
+        return set(self.books().entries[log.path]["tenants"]) or None
 
     def _learn_tenants(self, files: list[LogFile]) -> None:
         """On a cluster, the tenant columns not read yet are read by its
         workers, all at once (_tenants_of then finds them)."""
         if self.cluster is None:
             return
+        unread = [log.path for log in files if self._column_unread(log)]
+        for path, names in zip(unread, each_on(self.cluster, tenants_in, unread, self.rules)):
+            self._keep_tenants(path, names)
+
+    def _column_unread(self, log: LogFile) -> bool:
+        """Whether the file's tenants are in its column, not read yet."""
         from .tenants import partition_tenant
 
+        return (schema.TENANT in log.columns and partition_tenant(log.path) is None
+                and "tenants" not in self.books().entries.get(log.path, {}))
+
+    def _keep_tenants(self, path: Path, names: list[str]) -> None:
         books = self.books()
-        unread = [log.path for log in files if schema.TENANT in log.columns and partition_tenant(log.path) is None
-                  and "tenants" not in books.entries.get(log.path, {})]
-        for path, names in zip(unread, each_on(self.cluster, tenants_in, unread, self.rules)):
-            books.entries.setdefault(path, {})["tenants"] = names
-            books.changed.add(path)
+        books.entries.setdefault(path, {})["tenants"] = names
+        books.changed.add(path)
 
     def _column_tenants(self, log: LogFile) -> list[str]:
         import pyarrow.compute as pc
