@@ -1,6 +1,6 @@
 """The package's shape, checked from its source: imports flow only down the
-stages (base -> read -> count -> reports -> output -> browse -> cli), the
-core never draws, and no module imports itself back through others.
+stages (base -> read -> count -> reports -> output -> browse -> watch ->
+cli), the core never draws, and no module imports itself back through others.
 
 Every import counts, including those inside functions, which is how the
 package keeps `--help` fast."""
@@ -15,9 +15,10 @@ from clirun import ROOT
 
 PACKAGE = ROOT / "src" / "apihourly"
 # Lower stages first; a module may import its own stage or a lower one.
-STAGES = ("base", "read", "count", "reports", "output", "browse", "cli")
+STAGES = ("base", "read", "count", "reports", "output", "browse", "watch", "cli")
 FORBIDDEN = {  # stage -> (stages, third-party packages) it must not import, beyond the order
     "browse": ({"read", "count"}, set()),  # screens ask reports and draw with output
+    "watch": ({"browse"}, {"textual"}),  # follows, counts, reports and draws: not the app
     "reports": (set(), {"rich", "typer", "textual"}),
     "count": (set(), {"rich", "typer", "textual"}),
     "read": (set(), {"rich", "typer", "textual", "pandas"}),

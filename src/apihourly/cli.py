@@ -346,9 +346,14 @@ def _run(ctx: typer.Context, source: Source, threshold: int, build: Callable[[ob
     out = replace(out, color=_chosen_color(ctx))
     _stderr_follows(out.color)
     query, report = _built(opened_and_built, debug=_debugging(ctx))
+    _checked_and_shown(report, out, checks, query.logs.paths)
+
+
+def _checked_and_shown(report, out, checks: Checks, logs_read) -> None:
+    """--strict, then the report shown or written, then --fail-on-breach."""
     if checks.strict:
         _refuse_skipped(report.stats)
-    _emit(report, out, query.logs.paths)
+    _emit(report, out, logs_read)
     if checks.fail_on_breach and report.breaches:
         from .reports.limits import breach_lines
 
@@ -964,6 +969,129 @@ def browse(
         session = Session(_log_specs(logs), tz_info, threshold, time_format.value, input_zone, input_time_format,
                           cache=not no_cache, tenant=tenant, cluster=cluster)
         BrowseApp(session, day).run()
+
+
+WatchIntervalOpt = Annotated[float, typer.Option(
+    "--interval", min=0.1, metavar="SECONDS", help="How often the logs are read and the display redrawn.")]
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    logs: LogsOpt = None, tenant: TenantOpt = None, tz: TzOpt = None, input_tz: InputTzOpt = None,
+    input_time_format: InputTimeFormatOpt = None,
+    db_threshold: DbThresholdOpt = DEFAULT_DB_THRESHOLD, max_threads: MaxThreadsOpt = DEFAULT_MAX_THREADS,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Read the last 60 minutes, show them (or write --csv/--json) and exit.")] = False,
+    fail_on_breach: Annotated[bool, typer.Option(
+        "--fail-on-breach", help="With --once: exit 3 when the rolling count is over --db-threshold now.")] = False,
+    on_alert: Annotated[Optional[str], typer.Option(
+        "--on-alert", metavar="COMMAND", show_default=False,
+        help="Run COMMAND (by the shell) at each alert, with APIHOURLY_ALERT, APIHOURLY_TIER, APIHOURLY_COUNT "
+             "and APIHOURLY_TOP in its environment; log text is never put in its command line.")] = None,
+    alert_timeout: Annotated[float, typer.Option(
+        "--alert-timeout", min=0.1, metavar="SECONDS", help="Stop an --on-alert command still running after this.")
+    ] = 10.0,
+    metrics: Annotated[Optional[str], typer.Option(
+        "--metrics", metavar="HOST:PORT", show_default=False,
+        help="Serve Prometheus metrics at http://HOST:PORT/metrics (PORT alone: on 127.0.0.1).")] = None,
+    interval: WatchIntervalOpt = 1.0,
+    time_format: TimeFormatOpt = TimeFormat.h24, csv: CsvOpt = False, json: JsonOpt = False, nl: NlOpt = False,
+) -> None:
+    """Follow the logs as they grow and watch the tenant's rolling 60-minute
+    count fill up: a live display, one alert line on stderr when it crosses
+    50%, 75% or 100% of --db-threshold (up or down), Prometheus metrics.
+    Ctrl-C ends it.
+
+    Example: apihourly watch -l /var/log/autotask-proxy/ --on-alert 'notify-send "$APIHOURLY_ALERT"'
+    """
+    out = replace(_output(csv, json, None, False, time_format, part="integrations", nl=nl), color=_chosen_color(ctx))
+    _stderr_follows(out.color)
+    address = _watch_options(once, fail_on_breach, on_alert, metrics, out)
+    started = _built(lambda: _watch_started(Source(logs, tz, input_tz, input_time_format, False, tenant),
+                                            (db_threshold, max_threads, threshold), not once or out.fmt != "table"),
+                     debug=_debugging(ctx))
+    if once:
+        watched, step = started
+        watched.close()
+        for kind, message in step.news:
+            _say(kind, message)
+        _checked_and_shown(step.report, out, Checks(False, fail_on_breach), ())
+        return
+    _built(lambda: _watch_live(started, interval, address, (on_alert, alert_timeout), time_format.value, out.color),
+           debug=_debugging(ctx))
+
+
+def _watch_options(once: bool, fail_on_breach: bool, on_alert: str | None, metrics: str | None, out):
+    """The --metrics address; options that need a watch that goes on (or one
+    look) are usage errors otherwise."""
+    from .watch.metrics import address
+
+    if once and (on_alert or metrics):
+        raise typer.BadParameter("--once looks once and exits: alerts and metrics need a watch that goes on; "
+                                 "for cron, use --once --fail-on-breach",
+                                 param_hint="'--on-alert'" if on_alert else "'--metrics'")
+    if not once and (fail_on_breach or out.fmt != "table"):
+        raise typer.BadParameter("needs --once (a watch that goes on draws a live table)",
+                                 param_hint="'--fail-on-breach'" if fail_on_breach else "'--csv' / '--json'")
+    try:
+        return address(metrics) if metrics else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--metrics'") from None
+
+
+def _watch_started(source: Source, limits: tuple[int, int, int], data_to_stdout: bool):
+    """The watch over the logs, and its first step: the last 60 minutes."""
+    from .count.window import FIELDS
+    from .read.follow import Follower
+    from .watch.loop import Settings, Watch
+
+    query = _open(source, limits[2], data_to_stdout)
+    for note in query.notes:
+        _say("note", note)
+    follower = Follower(_log_specs(source.logs), query.logs.rules, query.logs.tenant, FIELDS)
+    watched = Watch(follower, Settings(*limits, query.tz))
+    try:
+        return watched, watched.step()
+    except BaseException:
+        watched.close()
+        raise
+
+
+def _watch_live(started, interval: float, address, alerting: tuple, time_format: str, color: str) -> None:
+    """The watch, drawn live on stdout until Ctrl-C or SIGTERM (exit 0)."""
+    import threading
+
+    from .output.cells import glyphs_for
+    from .output.emit import colors, render
+    from .output.tables import View
+    from .watch.alerts import AlertCommand
+    from .watch.metrics import Metrics
+    from .watch.run import Runner, live_display, stopped_by_signals
+
+    watched, step = started
+    command = AlertCommand(alerting[0], alerting[1], _say) if alerting[0] else None
+    served = Metrics() if address else None
+    server = served.serve(*address) if served else None
+    if server:
+        _say("metrics", f"serving http://{address[0]}:{server.server_port}/metrics")
+    console = Console(file=_stdout(), emoji=False, markup=False, highlight=False, **colors(color))
+    glyphs = glyphs_for(getattr(console.file, "encoding", None))
+    runner, stop = Runner(watched, _say, command, served), threading.Event()
+    try:
+        with stopped_by_signals(stop), live_display(
+                console, lambda report: render(report, View(time_format, 20, console.width, glyphs))) as draw:
+            runner.handle(step)
+            draw(step.report)
+            stop.wait(interval)
+            runner.run(draw, interval, stop)
+    finally:
+        watched.close()
+        if command:
+            command.close(alerting[1])
+        if server:
+            server.shutdown()
 
 
 cache_app = typer.Typer(

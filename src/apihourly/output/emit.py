@@ -23,7 +23,8 @@ AUTO, ALWAYS, NEVER = "auto", "always", "never"  # --color
 # by tables.plain. Named, not imported: CSV and JSON never load Rich's tables.
 RENDERERS = {"summary": ("tables", "summary"), "totals": ("tables", "totals"), "days": ("tables", "days"),
              "activity": ("tables", "activity"), "limits": ("limits", "limits"),
-             "heatmap": ("heatmap", "heatmap"), "tenants": ("tables", "tenants")}
+             "heatmap": ("heatmap", "heatmap"), "tenants": ("tables", "tenants"),
+             "watch": ("watch", "watch")}
 
 
 @dataclass(frozen=True)

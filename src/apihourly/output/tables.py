@@ -113,6 +113,14 @@ def summary(report: Report, view: View):
     return _in_parts(table, rows, cells, (f"API activity by hour, {report.day}", note), view, sums=True)
 
 
+def hour_grid(report: Report, table: Table, view: View, title: str):
+    """Rows of the summary grid without its sum row (watch's current hour),
+    in groups of columns when they do not fit, as the summary is."""
+    cells = Cells(report, view.time_format, view.glyphs)
+    rows = aligned(cells.marked_rows(table), cells.mark_widths(table))
+    return _in_parts(table, rows, cells, (title, ""), view)
+
+
 def _in_parts(table: Table, rows: list[list[Text]], cells: Cells, texts: tuple[str, str], view: View,
               sums: bool = False):
     """The table whole when it fits the width, else in groups of columns,

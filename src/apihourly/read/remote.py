@@ -200,6 +200,29 @@ def forget_filesystems() -> None:
         _FILESYSTEMS.clear()
 
 
+class Grown:
+    """The lines a followed log grew by (`apihourly watch`), held in memory
+    and standing for that log: named as it, so messages and formats go by
+    its name, and opened as these bytes. No __fspath__, like RemotePath."""
+
+    __slots__ = ("path", "data")
+
+    def __init__(self, path: Path, data: bytes):
+        self.path = path
+        self.data = data
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __getattr__(self, name: str):  # name, suffix, suffixes, parts, parent: the log's own
+        return getattr(self.path, name)
+
+    def buffer(self):
+        import pyarrow as pa
+
+        return pa.BufferReader(self.data)
+
+
 def gzipped(path) -> bool:
     return str(path.name).lower().endswith(".gz")
 
@@ -209,6 +232,10 @@ def open_input(path):
     local path, pyarrow's random-access file (ranged reads) for a URL."""
     if isinstance(path, RemotePath):
         return path.filesystem.open_input_file(path.inner)
+    if isinstance(path, Grown):
+        import io
+
+        return io.BytesIO(path.data)
     return open(path, "rb")
 
 
@@ -217,6 +244,8 @@ def open_stream(path):
     import pyarrow as pa
 
     compression = "gzip" if gzipped(path) else None
+    if isinstance(path, Grown):
+        return path.buffer()
     if isinstance(path, RemotePath):
         return path.filesystem.open_input_stream(path.inner, compression=compression)
     return pa.input_stream(str(path), compression=compression)
@@ -225,11 +254,11 @@ def open_stream(path):
 def arrow_file(path):
     """What pyarrow's readers take for random access: a local path as it is
     (pyarrow opens it itself), a URL's object opened for ranged reads."""
-    return open_input(path) if isinstance(path, RemotePath) else path
+    return open_input(path) if isinstance(path, (RemotePath, Grown)) else path
 
 
 def arrow_stream(path):
     """What pyarrow's streaming readers take: a local path as it is (pyarrow
     decompresses by its name), a URL's object as a stream, decompressed
     for a .gz name."""
-    return open_stream(path) if isinstance(path, RemotePath) else path
+    return open_stream(path) if isinstance(path, (RemotePath, Grown)) else path

@@ -1,0 +1,128 @@
+"""What `apihourly watch` shows and says: the live window at one instant as
+a Report (tables for people, --json for scripts), and the alerts made when
+the rolling count crosses 50%, 75% or 100% of the tenant's threshold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from ..count.rolling import TIERS
+from ..count.window import Look
+from ..read.stats import ScanStats
+from ..timeaxis import NS, from_ns, iso, local_date, local_hour_axis
+from .limits import ENTITY, INTEGRATION
+from .model import Report
+from .table import COUNT, HOUR, INSTANT, SHARE, Column, Table
+
+WINDOW_COLUMNS = (INTEGRATION, Column("Last 60 min", COUNT), Column("Last 5 min", COUNT),
+                  Column("5 min before", COUNT, key="five_min_before"), Column("Trend"),
+                  Column("Share (%)", SHARE, key="share_pct"))
+STRETCH_COLUMNS = (INTEGRATION, ENTITY, Column("Start", INSTANT), Column("End", INSTANT),
+                   Column("Max in flight", COUNT))
+TIER_NAMES = ("normal", *(f"{share}%" for share, _ in TIERS))  # by tier number, 0-3
+SHOWN_TOP = 3  # integrations named in an alert
+
+
+def watch_report(look: Look, tz: ZoneInfo, threshold: int, stats: ScanStats, max_threads: int) -> Report:
+    """The window as a report: the integrations in it (its table), the
+    current hour as the summary's row, and the thread-limit stretches of
+    the last 5 minutes; the rolling count and tier in `meta`, and a breach
+    when the count is over the threshold now."""
+    parts = {"integrations": _integrations(look), "hour": _hour(look, tz), "threads": _stretches(look, tz)}
+    day = local_date(look.end_ns, tz)
+    return Report("watch", parts["integrations"], tz, threshold, stats, day, categories=look.labels, parts=parts,
+                  slots=local_hour_axis(day, tz),
+                  covers={"window_end": iso(look.end_ns, tz)}, meta=_meta(look, tz, max_threads),
+                  breaches=_breach(look, tz))
+
+
+def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
+    leaves = look.leaves_in_ns
+    return {"rolling_calls": look.count, "db_threshold": look.threshold,
+            "share_pct": round(100 * look.count / look.threshold, 1), "tier": look.tier,
+            "tier_name": TIER_NAMES[look.tier], "effect": effect(look.tier),
+            "oldest_call": iso(look.oldest_ns, tz), "oldest_leaves_in_s": None if leaves is None else leaves / NS,
+            "hour_start": iso(look.hour_start_ns, tz), "max_threads": max_threads,
+            "calls_total": look.calls_total, "skipped_rows_total": look.skipped_total}
+
+
+def effect(tier: int) -> str:
+    """What Autotask does to calls in a tier (public Autotask help)."""
+    return "none" if tier == 0 else TIERS[tier - 1][1]
+
+
+def _integrations(look: Look) -> Table:
+    """Integrations with calls in the last 70 minutes, most in the window first."""
+    total = max(look.count, 1)
+    rows = [[label, look.window[k], look.recent[k], look.before[k], look.trend(k),
+             round(100 * look.window[k] / total, 1)]
+            for k, label in enumerate(look.labels) if look.window[k] or look.recent[k] or look.before[k]]
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    return Table.from_rows(WINDOW_COLUMNS, rows)
+
+
+def _hour(look: Look, tz: ZoneInfo) -> Table:
+    """The local hour the window ends in, as the summary's row for it so far."""
+    shown = [k for k, n in enumerate(look.hour) if n]
+    columns = [Column("Hour", HOUR), *(Column(look.labels[k], COUNT, rule="hourly") for k in shown),
+               Column("Total calls", COUNT, rule="hour_total")]
+    cells = [look.hour[k] for k in shown]
+    return Table.from_rows(columns, [[from_ns(look.hour_start_ns, tz).isoformat(), *cells, sum(cells)]])
+
+
+def _stretches(look: Look, tz: ZoneInfo) -> Table:
+    return Table.from_rows(STRETCH_COLUMNS, [[label, entity, iso(start, tz), iso(end, tz), peak]
+                                             for label, entity, start, end, peak in look.stretches])
+
+
+def _breach(look: Look, tz: ZoneInfo) -> list[dict]:
+    if look.tier < len(TIERS):
+        return []
+    top = ", ".join(f"{label} {calls:,}" for label, calls in look.top(SHOWN_TOP))
+    end = iso(look.end_ns, tz)
+    return [{"kind": "rolling", "calls": look.count, "limit": look.threshold, "at": end,
+             "message": f"rolling 60-minute count is {look.count:,} at {end}, over {look.threshold:,}"
+                        + (f" (top: {top})" if top else "")}]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The rolling count crossed a tier's floor, up or down."""
+
+    at_ns: int
+    count: int
+    threshold: int
+    tier: int        # the tier now, 0-3
+    rising: bool
+    top: tuple[tuple[str, int], ...]
+
+    @property
+    def share(self) -> int:
+        """The share crossed: the floor of the tier entered going up, of the one left going down."""
+        return TIERS[(self.tier if self.rising else self.tier + 1) - 1][0]
+
+    def sentence(self, tz: ZoneInfo) -> str:
+        way = "up" if self.rising else "down"
+        top = ", ".join(f"{label} {calls:,}" for label, calls in self.top)
+        return (f"{iso(self.at_ns, tz)} rolling 60-minute count {self.count:,} crossed {self.share}% of "
+                f"{self.threshold:,} {way} ({TIER_NAMES[self.tier]}: {effect(self.tier)})"
+                + (f"; top: {top}" if top else ""))
+
+
+@dataclass
+class Crossings:
+    """The tier last seen, to tell when the count crosses a floor. One
+    alert per look however many floors were crossed since the last: a
+    burst from 40% to 101% is one alert, of the 100% tier."""
+
+    threshold: int
+    tier: int = 0
+
+    def seen(self, look: Look) -> Alert | None:
+        tier = look.tier
+        if tier == self.tier:
+            return None
+        rising, self.tier = tier > self.tier, tier
+        return Alert(look.end_ns, look.count, self.threshold, tier, rising, tuple(look.top(SHOWN_TOP)))
+
