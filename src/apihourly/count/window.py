@@ -37,6 +37,7 @@ class Look:
     hour: list[int]            # calls since that hour began
     oldest_ns: int | None      # the window's oldest call: it leaves first
     stretches: list[tuple]     # (label, entity, start ns, end ns, most in flight), last 5 minutes
+    newest_ns: int | None = None  # the newest call read (the end, while calls arrive)
     calls_total: int = 0       # every call read since the watch began
     skipped_total: int = 0     # rows that could not be counted since the watch began
 
@@ -143,7 +144,8 @@ class LiveWindow:
         return Look(end, threshold, labels, per_label(end - HOUR_NS), per_label(end - RECENT_NS),
                     per_label(end - 2 * RECENT_NS, end - RECENT_NS), hour_start, per_label(hour_start - 1),
                     int(ts.min()) if len(ts) else None,
-                    self._stretches(ts, group, duration, end, labels, label_of_group), self.calls_total)
+                    self._stretches(ts, group, duration, end, labels, label_of_group), self.newest_ns,
+                    self.calls_total)
 
     def _arrays(self, after: int):
         """The held calls after `after` (up to the end), in one set of arrays."""

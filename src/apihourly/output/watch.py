@@ -23,21 +23,31 @@ ASCII_BAR = ("#", "-", "|")
 def watch(report: Report, view: View) -> Group:
     meta, parts = report.meta, report.parts
     cells = Cells(report, view.time_format, view.glyphs)
-    end = instant_text(report.covers["window_end"], view.time_format)
     threads = parts["threads"]
     return Group(
-        Text(f"Rolling 60 minutes to {end} (log time), whole tenant", style="bold"),
+        _title(report, view.time_format),
         *bar(meta["rolling_calls"], meta["db_threshold"], min(view.width or BAR_WIDTH + 8, BAR_WIDTH + 8) - 8,
              view.glyphs),
         headline(report, view.time_format),
         Text(""),
-        draw(parts["integrations"], cells, "Integrations in the window", _trend_caption()),
+        draw(parts["integrations"], cells, "Integrations in the window", _trend_caption())
+        if len(parts["integrations"]) else Text("No calls in the last 60 minutes.", style=LINE_STYLE),
         hour_grid(report, parts["hour"], view, "This hour so far"),
         draw(threads, cells, f"Over the thread limit ({meta['max_threads']}) in the last 5 minutes", "")
         if len(threads) else Text(f"No integration over the thread limit ({meta['max_threads']} in flight per "
                                   "entity) in the last 5 minutes.", style=LINE_STYLE),
         Text(_read_line(report), style=LINE_STYLE),
     )
+
+
+def _title(report: Report, time_format: str) -> Text:
+    """The window's end, and the newest call when the end has moved on from it (a quiet log)."""
+    end, newest = report.covers["window_end"], report.meta["newest_call"]
+    title = Text(f"Rolling 60 minutes to {instant_text(end, time_format)}, whole tenant", style="bold")
+    if newest and newest != end:
+        title.append(f" (newest call {instant_text(newest, time_format, datetime.fromisoformat(end).date())})",
+                     style=LINE_STYLE)
+    return title
 
 
 def bar(count: int, threshold: int, width: int, glyphs: Glyphs) -> list[Text]:

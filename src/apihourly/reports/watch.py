@@ -42,7 +42,7 @@ def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
     return {"rolling_calls": look.count, "db_threshold": look.threshold,
             "share_pct": round(100 * look.count / look.threshold, 1), "tier": look.tier,
             "tier_name": TIER_NAMES[look.tier], "effect": effect(look.tier),
-            "oldest_call": iso(look.oldest_ns, tz), "oldest_leaves_in_s": None if leaves is None else leaves / NS,
+            "newest_call": iso(look.newest_ns, tz), "oldest_call": iso(look.oldest_ns, tz), "oldest_leaves_in_s": None if leaves is None else leaves / NS,
             "hour_start": iso(look.hour_start_ns, tz), "max_threads": max_threads,
             "calls_total": look.calls_total, "skipped_rows_total": look.skipped_total}
 
@@ -53,7 +53,7 @@ def effect(tier: int) -> str:
 
 
 def _integrations(look: Look) -> Table:
-    """Integrations with calls in the last 70 minutes, most in the window first."""
+    """Integrations with calls in the window, most first."""
     total = max(look.count, 1)
     rows = [[label, look.window[k], look.recent[k], look.before[k], look.trend(k),
              round(100 * look.window[k] / total, 1)]
