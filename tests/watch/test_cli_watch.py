@@ -35,7 +35,8 @@ def test_once_shows_the_window_as_a_table(logdir):
     result = run("watch", "-l", str(logdir), "--once", "--db-threshold", "100", width=80)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Rolling 60 minutes to ") and lines[0].endswith("(log time), whole tenant")
+    assert re.fullmatch(r"Rolling 60 minutes to \d\d:\d\d:\d\d\.\d{3}, whole tenant "
+                        r"\(newest call \d\d:\d\d:\d\d\.\d{3}\)", lines[0])
     assert lines[1] == "[" + "█" * 48 + "░" * 12 + "]"  # 80% of 60 cells
     assert lines[2] == " " * 30 + "│50%" + " " * 11 + "│75%" + " " * 11 + "│100%"
     assert lines[3].startswith("80 of 100 calls (80.0%); 75% tier: about +1 s per call; the oldest call")
