@@ -46,6 +46,7 @@ def test_the_metrics_are_served_on_127_0_0_1_and_parse_back(logdir):
         assert samples[("apihourly_integration_rolling_calls", (("integration", ODD),))] == 15
         assert samples[("apihourly_calls_total", ())] == 75
         assert samples[("apihourly_skipped_rows_total", ())] == 1
+        assert samples[("apihourly_window_end_timestamp_seconds", ())] == T0.timestamp() + 59  # the newest call
         append(log, calls(T0 + timedelta(minutes=1), 30))
         metrics.update(watch.step().report)
         samples = scraped(server.server_port)

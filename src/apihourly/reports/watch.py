@@ -39,7 +39,7 @@ def watch_report(look: Look, tz: ZoneInfo, threshold: int, stats: ScanStats, max
 
 def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
     leaves = look.leaves_in_ns
-    return {"rolling_calls": look.count, "db_threshold": look.threshold,
+    return {"window_end_s": look.end_ns / NS, "rolling_calls": look.count, "db_threshold": look.threshold,
             "share_pct": round(100 * look.count / look.threshold, 1), "tier": look.tier,
             "tier_name": TIER_NAMES[look.tier], "effect": effect(look.tier),
             "newest_call": iso(look.newest_ns, tz), "oldest_call": iso(look.oldest_ns, tz), "oldest_leaves_in_s": None if leaves is None else leaves / NS,

@@ -33,6 +33,9 @@ class Metrics:
                                 value=meta["rolling_calls"])
         yield GaugeMetricFamily("apihourly_rolling_threshold", "The tenant's rolling 60-minute threshold "
                                 "(--db-threshold)", value=meta["db_threshold"])
+        yield GaugeMetricFamily("apihourly_window_end_timestamp_seconds", "Where the window ends: the newest "
+                                "call's time, moved on by this machine's clock while none arrive",
+                                value=meta["window_end_s"])
         yield GaugeMetricFamily("apihourly_tier", "Latency tier: 0 below 50% of the threshold, 1 from 50%, "
                                 "2 from 75%, 3 over it (calls rejected)", value=meta["tier"])
         per = GaugeMetricFamily("apihourly_integration_rolling_calls", "Calls in the rolling 60 minutes "
