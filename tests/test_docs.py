@@ -14,10 +14,11 @@ def links(page):
     return [target for target in LINK.findall(page.read_text(encoding="utf-8")) if "://" not in target]
 
 
-def test_the_readme_stays_under_335_lines():
+def test_the_readme_stays_under_360_lines():
     # (220 until it had three kinds of input and a cache to explain, 250 until the HTML report,
-    # 260 until logs of many tenants, 295 until logs in object storage and on a cluster)
-    assert len(README.read_text(encoding="utf-8").splitlines()) < 335
+    # 260 until logs of many tenants, 295 until logs in object storage and on a cluster,
+    # 335 until the live watch, its picture and its cron and Prometheus lines)
+    assert len(README.read_text(encoding="utf-8").splitlines()) < 360
 
 
 def test_the_readme_links_to_the_docs_it_leaves_details_to():

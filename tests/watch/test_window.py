@@ -67,6 +67,19 @@ def test_the_window_counts_calls_in_the_last_60_minutes_and_forgets_older_ones()
     assert window.end_ns == 3610 * S
 
 
+def test_many_batches_are_merged_and_still_counted_exactly(monkeypatch):
+    from apihourly.count import window as module
+
+    monkeypatch.setattr(module, "MAX_PARTS", 4)
+    window = LiveWindow(3)
+    for second in range(20, 0, -1):  # newest first: every batch out of order with the others
+        window.add(table_of([second, second + 3600]))
+    assert len(window.parts) <= 5
+    window.advance(3610 * S)
+    assert window.look(10_000, UTC).count == 10 + 10  # (10 s, 3610 s]: 11..20 and 3601..3610
+    assert window.size == 30  # and 3611..3620, past the end, kept for later
+
+
 def test_a_late_batch_older_than_the_window_is_counted_read_but_not_in_the_window():
     window = LiveWindow(3)
     window.add(table_of([5000]))

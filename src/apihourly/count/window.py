@@ -18,6 +18,7 @@ from .calls import FIELDS, batch_arrays
 from .codes import CodeBook
 from .threads import thread_usage
 
+MAX_PARTS = 256  # batches kept apart before they are merged into one
 RECENT_NS = 5 * MINUTE_NS  # "last 5 minutes", the trend's span and the thread stretches shown
 RISING, FALLING, STEADY, NEW = "rising", "falling", "steady", "new"
 __all__ = ["FIELDS", "LiveWindow", "Look"]  # FIELDS: the canonical fields a watch reads
@@ -103,6 +104,7 @@ class LiveWindow:
         self.parts.append(part)
         if self.end_ns is not None:
             self._drop_before(self.end_ns - HOUR_NS)
+        self._merge()
         return n
 
     def advance(self, end_ns: int) -> None:
@@ -120,6 +122,17 @@ class LiveWindow:
             if first < len(part["ts"]):
                 kept.append({k: v[first:] for k, v in part.items()} if first else part)
         self.parts = kept
+        self._merge()
+
+    def _merge(self) -> None:
+        """Many batches (a look a second, a batch per file) become one, so
+        that the loops over them stay short."""
+        import numpy as np
+
+        if len(self.parts) > MAX_PARTS:
+            merged = {k: np.concatenate([part[k] for part in self.parts]) for k in self.parts[0]}
+            order = np.argsort(merged["ts"], kind="stable")
+            self.parts = [{k: v[order] for k, v in merged.items()}]
 
     @property
     def size(self) -> int:

@@ -5,6 +5,7 @@ The same drawing serves the live display and --once."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from rich.console import Group
@@ -12,8 +13,9 @@ from rich.text import Text
 
 from ..count.rolling import TIERS, tier_floors
 from ..reports.model import Report
+from ..reports.table import COUNT, HOUR, Column, Table
 from ..words import plural
-from .cells import LINE_STYLE, Cells, Glyphs, clock, instant_text, tier_style
+from .cells import LINE_STYLE, Cells, Glyphs, instant_text, tier_style
 from .tables import View, draw, hour_grid
 
 BAR_WIDTH = 60  # cells of the bar at most; it spans 0 to 100% of the threshold
@@ -28,11 +30,12 @@ def watch(report: Report, view: View) -> Group:
         _title(report, view.time_format),
         *bar(meta["rolling_calls"], meta["db_threshold"], min(view.width or BAR_WIDTH + 8, BAR_WIDTH + 8) - 8,
              view.glyphs),
-        headline(report, view.time_format),
+        headline(report),
+        _ends(report, view.time_format),
         Text(""),
         draw(parts["integrations"], cells, "Integrations in the window", _trend_caption())
         if len(parts["integrations"]) else Text("No calls in the last 60 minutes.", style=LINE_STYLE),
-        hour_grid(report, parts["hour"], view, "This hour so far"),
+        hour_grid(report, _hour_row(report), view, "This hour so far"),
         draw(threads, cells, f"Over the thread limit ({meta['max_threads']}) in the last 5 minutes", "")
         if len(threads) else Text(f"No integration over the thread limit ({meta['max_threads']} in flight per "
                                   "entity) in the last 5 minutes.", style=LINE_STYLE),
@@ -41,13 +44,31 @@ def watch(report: Report, view: View) -> Group:
 
 
 def _title(report: Report, time_format: str) -> Text:
-    """The window's end, and the newest call when the end has moved on from it (a quiet log)."""
-    end, newest = report.covers["window_end"], report.meta["newest_call"]
-    title = Text(f"Rolling 60 minutes to {instant_text(end, time_format)}, whole tenant", style="bold")
-    if newest and newest != end:
-        title.append(f" (newest call {instant_text(newest, time_format, datetime.fromisoformat(end).date())})",
-                     style=LINE_STYLE)
-    return title
+    end = instant_text(report.covers["window_end"], time_format)
+    return Text(f"Rolling 60 minutes to {end}, whole tenant", style="bold")
+
+
+def _ends(report: Report, time_format: str) -> Text:
+    """The calls at either end of the window: the newest (the window's end
+    while calls arrive) and the oldest, which leaves first."""
+    meta = report.meta
+    day = datetime.fromisoformat(report.covers["window_end"]).date()
+    newest = instant_text(meta["newest_call"], time_format, day) or "none yet"
+    text = f"Newest call {newest}"
+    if meta["oldest_leaves_in_s"] is not None:
+        oldest = instant_text(meta["oldest_call"], time_format, day)
+        text += f"; the oldest, {oldest}, leaves the window in {_duration(meta['oldest_leaves_in_s'])}"
+    return Text(text + ".", style=LINE_STYLE)
+
+
+def _hour_row(report: Report) -> Table:
+    """This hour's calls as the summary's row: Hour, a column per
+    integration with calls, Total calls."""
+    hour = report.parts["hour"]
+    labels, calls = hour.column("Integration"), hour.column("Calls")
+    columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in labels),
+               Column("Total calls", COUNT, rule="hour_total")]
+    return Table.from_rows(columns, [[report.meta["hour_start"], *calls, sum(calls)]])
 
 
 def bar(count: int, threshold: int, width: int, glyphs: Glyphs) -> list[Text]:
@@ -70,26 +91,22 @@ def bar(count: int, threshold: int, width: int, glyphs: Glyphs) -> list[Text]:
     return [line, Text("".join(marks).rstrip(), style=LINE_STYLE)]
 
 
-def headline(report: Report, time_format: str) -> Text:
+def headline(report: Report) -> Text:
     meta = report.meta
     text = Text(f"{meta['rolling_calls']:,} of {meta['db_threshold']:,} calls ({meta['share_pct']:.1f}%); ")
     tier = meta["tier"]
     words = "below 50%: no added latency" if not tier else f"{meta['tier_name']} tier: {meta['effect']}"
     text.append(words, style=tier_style(meta["rolling_calls"], tier_floors(meta["db_threshold"])))
-    leaves = meta["oldest_leaves_in_s"]
-    if leaves is not None:
-        moment = datetime.fromisoformat(meta["oldest_call"])
-        text.append(f"; the oldest call ({clock(moment, time_format)}) leaves in {_duration(leaves)}")
     return text
 
 
 def _duration(seconds: float) -> str:
-    whole = int(seconds)
+    whole = math.ceil(seconds)
     return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
 
 
 def _trend_caption() -> str:
-    return "Trend: the last 5 minutes against the 5 before (rising: a quarter more or above)"
+    return "Trend: the last 5 minutes against the 5 before"
 
 
 def _read_line(report: Report) -> str:

@@ -170,7 +170,7 @@ def breach_lines(found: list[dict]) -> list[str]:
     if hourly:
         more = len(hourly) - 1
         lines.append(hourly[0]["message"] + (f" (and {plural(more, 'more integration-hour')})" if more else ""))
-    lines += [b["message"] for b in found if b["kind"] == "rolling"]
+    lines += [b["message"] for b in found if b["kind"] in ("rolling", "rolling_now")]
     tenants = [b["message"] for b in found if b["kind"] == "tenant"]
     if tenants:
         lines.append(f"{plural(len(tenants), 'tenant')} over a limit: {', '.join(tenants)}")

@@ -13,11 +13,12 @@ from ..read.stats import ScanStats
 from ..timeaxis import NS, from_ns, iso, local_date, local_hour_axis
 from .limits import ENTITY, INTEGRATION
 from .model import Report
-from .table import COUNT, HOUR, INSTANT, SHARE, Column, Table
+from .table import COUNT, INSTANT, SHARE, Column, Table
 
 WINDOW_COLUMNS = (INTEGRATION, Column("Last 60 min", COUNT), Column("Last 5 min", COUNT),
                   Column("5 min before", COUNT, key="five_min_before"), Column("Trend"),
                   Column("Share (%)", SHARE, key="share_pct"))
+HOUR_COLUMNS = (INTEGRATION, Column("Calls", COUNT, rule="hourly"))
 STRETCH_COLUMNS = (INTEGRATION, ENTITY, Column("Start", INSTANT), Column("End", INSTANT),
                    Column("Max in flight", COUNT))
 TIER_NAMES = ("normal", *(f"{share}%" for share, _ in TIERS))  # by tier number, 0-3
@@ -29,7 +30,7 @@ def watch_report(look: Look, tz: ZoneInfo, threshold: int, stats: ScanStats, max
     current hour as the summary's row, and the thread-limit stretches of
     the last 5 minutes; the rolling count and tier in `meta`, and a breach
     when the count is over the threshold now."""
-    parts = {"integrations": _integrations(look), "hour": _hour(look, tz), "threads": _stretches(look, tz)}
+    parts = {"integrations": _integrations(look), "hour": _hour(look), "threads": _stretches(look, tz)}
     day = local_date(look.end_ns, tz)
     return Report("watch", parts["integrations"], tz, threshold, stats, day, categories=look.labels, parts=parts,
                   slots=local_hour_axis(day, tz),
@@ -43,7 +44,7 @@ def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
             "share_pct": round(100 * look.count / look.threshold, 1), "tier": look.tier,
             "tier_name": TIER_NAMES[look.tier], "effect": effect(look.tier),
             "newest_call": iso(look.newest_ns, tz), "oldest_call": iso(look.oldest_ns, tz), "oldest_leaves_in_s": None if leaves is None else leaves / NS,
-            "hour_start": iso(look.hour_start_ns, tz), "max_threads": max_threads,
+            "hour_start": from_ns(look.hour_start_ns, tz).isoformat(), "hour_calls": sum(look.hour), "max_threads": max_threads,
             "calls_total": look.calls_total, "skipped_rows_total": look.skipped_total}
 
 
@@ -62,13 +63,11 @@ def _integrations(look: Look) -> Table:
     return Table.from_rows(WINDOW_COLUMNS, rows)
 
 
-def _hour(look: Look, tz: ZoneInfo) -> Table:
-    """The local hour the window ends in, as the summary's row for it so far."""
-    shown = [k for k, n in enumerate(look.hour) if n]
-    columns = [Column("Hour", HOUR), *(Column(look.labels[k], COUNT, rule="hourly") for k in shown),
-               Column("Total calls", COUNT, rule="hour_total")]
-    cells = [look.hour[k] for k in shown]
-    return Table.from_rows(columns, [[from_ns(look.hour_start_ns, tz).isoformat(), *cells, sum(cells)]])
+def _hour(look: Look) -> Table:
+    """The calls of each integration since the local hour the window ends in
+    began, in summary column order (labels are values here: the drawing
+    makes them the summary row's columns)."""
+    return Table.from_rows(HOUR_COLUMNS, [[label, n] for label, n in zip(look.labels, look.hour) if n])
 
 
 def _stretches(look: Look, tz: ZoneInfo) -> Table:
@@ -81,7 +80,7 @@ def _breach(look: Look, tz: ZoneInfo) -> list[dict]:
         return []
     top = ", ".join(f"{label} {calls:,}" for label, calls in look.top(SHOWN_TOP))
     end = iso(look.end_ns, tz)
-    return [{"kind": "rolling", "calls": look.count, "limit": look.threshold, "at": end,
+    return [{"kind": "rolling_now", "calls": look.count, "limit": look.threshold, "at": end,
              "message": f"rolling 60-minute count is {look.count:,} at {end}, over {look.threshold:,}"
                         + (f" (top: {top})" if top else "")}]
 
