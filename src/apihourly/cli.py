@@ -1009,6 +1009,7 @@ def watch(
     out = replace(_output(csv, json, None, False, time_format, part="integrations", nl=nl), color=_chosen_color(ctx))
     _stderr_follows(out.color)
     address = _watch_options(once, fail_on_breach, on_alert, metrics, out)
+    _refuse_urls(_log_specs(logs))
     started = _built(lambda: _watch_started(Source(logs, tz, input_tz, input_time_format, False, tenant),
                                             (db_threshold, max_threads, threshold), not once or out.fmt != "table"),
                      debug=_debugging(ctx))
@@ -1039,6 +1040,17 @@ def _watch_options(once: bool, fail_on_breach: bool, on_alert: str | None, metri
         return address(metrics) if metrics else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--metrics'") from None
+
+
+def _refuse_urls(specs: list[str]) -> None:
+    """A watch follows files on this machine, by inode: objects in a store
+    have none, and are not appended to."""
+    from .read.remote import is_url
+
+    urls = [spec for spec in specs if is_url(spec)]
+    if urls:
+        raise typer.BadParameter(f"watch follows files on this machine, not URLs ({_visible(urls[0])}); "
+                                 "point it where the logs are written", param_hint="'--logs' / '-l'")
 
 
 def _watch_started(source: Source, limits: tuple[int, int, int], data_to_stdout: bool):

@@ -104,6 +104,7 @@ def test_once_fail_on_breach_exits_3_over_the_threshold_now(logdir, threshold, c
     (["--json"], "needs --once"),
     (["--fail-on-breach"], "needs --once"),
     (["--metrics", "localhost"], "is not HOST:PORT"),
+    (["-l", "s3://bucket/logs/"], "watch follows files on this machine, not URLs (s3://bucket/logs/)"),
 ])
 def test_options_that_do_not_go_together_are_usage_errors(logdir, args, message):
     recent_log(logdir, 1)

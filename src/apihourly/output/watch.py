@@ -95,7 +95,7 @@ def headline(report: Report) -> Text:
     meta = report.meta
     text = Text(f"{meta['rolling_calls']:,} of {meta['db_threshold']:,} calls ({meta['share_pct']:.1f}%); ")
     tier = meta["tier"]
-    words = "below 50%: no added latency" if not tier else f"{meta['tier_name']} tier: {meta['effect']}"
+    words = f"below 50%: {meta['effect']}" if not tier else f"{meta['tier_name']} tier: {meta['effect']}"
     text.append(words, style=tier_style(meta["rolling_calls"], tier_floors(meta["db_threshold"])))
     return text
 

@@ -78,8 +78,8 @@ class Follower:
         poll is an error; later it is a warning, and the file is passed over."""
         first = self.polls == 0
         self.polls += 1
-        found = self._found()
-        for key, (path, info) in found.items():
+        found = self._found(first)
+        for key, path in found.items():
             tail = self.tails.get(key)
             if tail is not None:
                 tail.path, tail.gone = path, 0
@@ -99,13 +99,14 @@ class Follower:
             tail.handle.close()
         self.tails.clear()
 
-    def _found(self) -> dict[tuple[int, int], tuple[Path, os.stat_result]]:
-        """(device, inode) -> (path, stat) of every log the specs name now,
-        of the tenant watched. Between a rename and the new file, none may."""
+    def _found(self, first: bool) -> dict[tuple[int, int], Path]:
+        """(device, inode) -> path of every log the specs name now, of the
+        tenant watched. Between a rename and the new file, none may: only
+        the first poll finding none is an error."""
         try:
             paths = discover(self.specs).paths
         except NoLogsFound:
-            if not self.polls - 1:
+            if first:
                 raise
             return {}
         found = {}
@@ -115,7 +116,7 @@ class Follower:
             except OSError:  # gone between the listing and now
                 continue
             if partition_tenant(path) in (None, self.tenant):
-                found[(info.st_dev, info.st_ino)] = (path, info)
+                found[(info.st_dev, info.st_ino)] = path
         return found
 
     def _begin(self, key: tuple[int, int], path: Path, first: bool) -> Iterator:

@@ -50,7 +50,7 @@ def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
 
 def effect(tier: int) -> str:
     """What Autotask does to calls in a tier (public Autotask help)."""
-    return "none" if tier == 0 else TIERS[tier - 1][1]
+    return "no added latency" if tier == 0 else TIERS[tier - 1][1]
 
 
 def _integrations(look: Look) -> Table:
