@@ -1057,12 +1057,12 @@ def _watch_started(source: Source, limits: tuple[int, int, int], data_to_stdout:
     """The watch over the logs, and its first step: the last 60 minutes."""
     from .count.window import FIELDS
     from .read.follow import Follower
-    from .watch.loop import Settings, Watch
+    from .watch.loop import Settings, Watch, written_since
 
     query = _open(source, limits[2], data_to_stdout)
     for note in query.notes:
         _say("note", note)
-    follower = Follower(_log_specs(source.logs), query.logs.rules, query.logs.tenant, FIELDS)
+    follower = Follower(_log_specs(source.logs), query.logs.rules, query.logs.tenant, FIELDS, written_since())
     watched = Watch(follower, Settings(*limits, query.tz))
     try:
         return watched, watched.step()

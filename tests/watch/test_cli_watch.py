@@ -106,6 +106,17 @@ def test_once_fail_on_breach_exits_3_over_the_threshold_now(logdir, threshold, c
     (["--metrics", "localhost"], "is not HOST:PORT"),
     (["-l", "s3://bucket/logs/"], "watch follows files on this machine, not URLs (s3://bucket/logs/)"),
 ])
+def test_once_does_not_read_files_last_written_before_the_window(logdir):
+    import os
+
+    recent_log(logdir, 80)
+    stale = new_csv(logdir / "yesterday.csv", calls(datetime.now(timezone.utc) - timedelta(minutes=3), 40))
+    then = time.time() - 3 * 3600  # its calls say otherwise: only its time as a file decides
+    os.utime(stale, (then, then))
+    document = json.loads(run("watch", "-l", str(logdir), "--once", "--json").stdout)
+    assert (document["meta"]["rolling_calls"], document["meta"]["calls_total"]) == (80, 80)
+
+
 def test_options_that_do_not_go_together_are_usage_errors(logdir, args, message):
     recent_log(logdir, 1)
     result = run("watch", "-l", str(logdir), *args)

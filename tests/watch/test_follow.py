@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -172,3 +173,53 @@ def test_a_log_removed_and_made_again_is_a_new_file(logdir):
     assert polled(follower) == 0  # nothing matches for a moment: not an error
     new_csv(log, calls(T0 + timedelta(minutes=5), 1))
     assert polled(follower) == 1
+
+
+def aged(path, seconds: int = 3 * 3600):
+    """The file as if last written `seconds` ago."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_files_last_written_before_the_window_are_followed_from_their_end(logdir):
+    old = aged(new_csv(logdir / "2026-11-20.csv", calls(T0, 50)))
+    (logdir / "2026-11-20.jsonl").write_text(calls(T0, 7, line=json_line), encoding="utf-8")
+    aged(logdir / "2026-11-20.jsonl")
+    with gzip.open(logdir / "2026-11-19.csv.gz", "wt", encoding="utf-8") as handle:
+        handle.write(HEADER + calls(T0, 4))
+    aged(logdir / "2026-11-19.csv.gz")
+    new_csv(logdir / "today.csv", calls(T0, 2))
+    follower = Follower([str(logdir)], fields=FIELDS, since_ns=time.time_ns() - 3600 * 10**9)
+    assert polled(follower) == 2
+    append(old, calls(T0 + timedelta(hours=1), 3))  # the old file's header still names its columns
+    append(logdir / "2026-11-20.jsonl", calls(T0, 1, line=json_line))
+    assert polled(follower) == 4
+
+
+def test_an_old_file_ending_in_half_a_line_is_followed_from_that_line(logdir):
+    log = new_csv(logdir / "proxy.csv", calls(T0, 5))
+    line = calls(T0 + timedelta(minutes=1), 1)
+    append(log, line[:10])
+    aged(log)
+    follower = Follower([str(logdir)], fields=FIELDS, since_ns=time.time_ns() - 3600 * 10**9)
+    assert polled(follower) == 0
+    append(log, line[10:])
+    assert polled(follower) == 1
+
+
+def test_a_file_at_rest_gives_back_its_handle_and_is_read_again_when_it_grows(logdir, monkeypatch):
+    from apihourly.read import follow as module
+
+    monkeypatch.setattr(module, "IDLE_POLLS", 2)
+    log = new_csv(logdir / "proxy.csv", calls(T0, 2))
+    follower = follow(logdir)
+    assert polled(follower) == 2
+    for _ in range(3):
+        assert polled(follower) == 0
+    [tail] = follower.tails.values()
+    assert tail.handle is None
+    rotated = log.rename(logdir / "proxy-2026-11-27.csv")  # renamed while at rest: still the same file
+    append(rotated, calls(T0 + timedelta(minutes=1), 3))
+    assert polled(follower) == 3
+    assert tail.handle is not None and tail.path == rotated

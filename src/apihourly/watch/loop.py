@@ -21,6 +21,7 @@ from ..count.window import LiveWindow
 from ..read.follow import Follower
 from ..reports.model import Report
 from ..reports.watch import Alert, Crossings, watch_report
+from ..timeaxis import HOUR_NS, MINUTE_NS
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,17 @@ class Watch:
 
     def close(self) -> None:
         self.follower.close()
+
+
+MTIME_SLACK_NS = 10 * MINUTE_NS  # a file's clock and the logs' may differ a little
+
+
+def written_since(wall_ns: int | None = None) -> int:
+    """Files last written before this cannot hold a call of the window a
+    watch starting now shows (read.follow.Follower.since_ns): its hour, and
+    some slack. Only a file's time is compared with this machine's clock
+    here, both of this machine."""
+    return (time.time_ns() if wall_ns is None else wall_ns) - HOUR_NS - MTIME_SLACK_NS
 
 
 class _Told:
