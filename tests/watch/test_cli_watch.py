@@ -98,14 +98,6 @@ def test_once_fail_on_breach_exits_3_over_the_threshold_now(logdir, threshold, c
         assert breaches == [] and result.stderr == ""
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--once", "--on-alert", "true"], "--once looks once and exits"),
-    (["--once", "--metrics", "9464"], "--once looks once and exits"),
-    (["--json"], "needs --once"),
-    (["--fail-on-breach"], "needs --once"),
-    (["--metrics", "localhost"], "is not HOST:PORT"),
-    (["-l", "s3://bucket/logs/"], "watch follows files on this machine, not URLs (s3://bucket/logs/)"),
-])
 def test_once_does_not_read_files_last_written_before_the_window(logdir):
     import os
 
@@ -117,6 +109,14 @@ def test_once_does_not_read_files_last_written_before_the_window(logdir):
     assert (document["meta"]["rolling_calls"], document["meta"]["calls_total"]) == (80, 80)
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--once", "--on-alert", "true"], "--once looks once and exits"),
+    (["--once", "--metrics", "9464"], "--once looks once and exits"),
+    (["--json"], "needs --once"),
+    (["--fail-on-breach"], "needs --once"),
+    (["--metrics", "localhost"], "is not HOST:PORT"),
+    (["-l", "s3://bucket/logs/"], "watch follows files on this machine, not URLs (s3://bucket/logs/)"),
+])
 def test_options_that_do_not_go_together_are_usage_errors(logdir, args, message):
     recent_log(logdir, 1)
     result = run("watch", "-l", str(logdir), *args)
