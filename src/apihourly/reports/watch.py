@@ -43,9 +43,10 @@ def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
     return {"window_end_s": look.end_ns / NS, "rolling_calls": look.count, "db_threshold": look.threshold,
             "share_pct": round(100 * look.count / look.threshold, 1), "tier": look.tier,
             "tier_name": TIER_NAMES[look.tier], "effect": effect(look.tier),
-            "newest_call": iso(look.newest_ns, tz), "oldest_call": iso(look.oldest_ns, tz), "oldest_leaves_in_s": None if leaves is None else leaves / NS,
-            "hour_start": from_ns(look.hour_start_ns, tz).isoformat(), "hour_calls": sum(look.hour), "max_threads": max_threads,
-            "calls_total": look.calls_total, "skipped_rows_total": look.skipped_total}
+            "newest_call": iso(look.newest_ns, tz), "oldest_call": iso(look.oldest_ns, tz),
+            "oldest_leaves_in_s": None if leaves is None else leaves / NS,
+            "hour_start": from_ns(look.hour_start_ns, tz).isoformat(), "hour_calls": sum(look.hour),
+            "max_threads": max_threads, "calls_total": look.calls_total, "skipped_rows_total": look.skipped_total}
 
 
 def effect(tier: int) -> str:
@@ -100,6 +101,11 @@ class Alert:
     def share(self) -> int:
         """The share crossed: the floor of the tier entered going up, of the one left going down."""
         return TIERS[(self.tier if self.rising else self.tier + 1) - 1][0]
+
+    @property
+    def floor(self) -> int:
+        """The share where the tier now begins: 0, 50, 75 or 100."""
+        return TIERS[self.tier - 1][0] if self.tier else 0
 
     def sentence(self, tz: ZoneInfo) -> str:
         way = "up" if self.rising else "down"

@@ -65,12 +65,13 @@ class Watch:
         return Step(report, self.crossings.seen(look), self._told.news(self.follower.stats))
 
     def _end(self, added: int, before: int | None, now: int) -> int:
+        """Where the window ends now (advance() never moves it back)."""
         newest = self.window.newest_ns
         if self._last is None:
             return max(newest or 0, self.wall())
-        if added and newest > (before or 0):
-            return newest
-        return self.window.end_ns + (now - self._last if not added else 0)
+        if not added:
+            return self.window.end_ns + now - self._last  # quiet: this machine's clock moves it on
+        return newest if before is None or newest > before else self.window.end_ns
 
     def close(self) -> None:
         self.follower.close()
@@ -111,9 +112,7 @@ class _Told:
 def alert_variables(alert: Alert, tz: ZoneInfo) -> dict[str, str]:
     """The environment an --on-alert command gets: the alert's sentence, the
     tier entered (0, 50, 75 or 100), the count, the top integrations."""
-    from ..reports.watch import TIERS
-
-    tier = 0 if alert.tier == 0 else TIERS[alert.tier - 1][0]
-    return {"APIHOURLY_ALERT": alert.sentence(tz), "APIHOURLY_TIER": str(tier), "APIHOURLY_COUNT": str(alert.count),
+    return {"APIHOURLY_ALERT": alert.sentence(tz), "APIHOURLY_TIER": str(alert.floor),
+            "APIHOURLY_COUNT": str(alert.count),
             "APIHOURLY_THRESHOLD": str(alert.threshold), "APIHOURLY_DIRECTION": "up" if alert.rising else "down",
             "APIHOURLY_TOP": "; ".join(f"{label}={calls}" for label, calls in alert.top)}
