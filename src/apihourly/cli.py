@@ -1073,37 +1073,18 @@ def _watch_started(source: Source, limits: tuple[int, int, int], data_to_stdout:
 
 def _watch_live(started, interval: float, address, alerting: tuple, time_format: str, color: str) -> None:
     """The watch, drawn live on stdout until Ctrl-C or SIGTERM (exit 0)."""
-    import threading
-
     from .output.cells import glyphs_for
     from .output.emit import colors, render
     from .output.tables import View
-    from .watch.alerts import AlertCommand
-    from .watch.metrics import Metrics
-    from .watch.run import Runner, live_display, stopped_by_signals
+    from .watch.run import follow_live, live_display
 
-    watched, step = started
-    command = AlertCommand(alerting[0], alerting[1], _say) if alerting[0] else None
-    served = Metrics() if address else None
-    server = served.serve(*address) if served else None
-    if server:
-        _say("metrics", f"serving http://{address[0]}:{server.server_port}/metrics")
     console = Console(file=_stdout(), emoji=False, markup=False, highlight=False, **colors(color))
     glyphs = glyphs_for(getattr(console.file, "encoding", None))
-    runner, stop = Runner(watched, _say, command, served), threading.Event()
-    try:
-        with stopped_by_signals(stop), live_display(
-                console, lambda report: render(report, View(time_format, 20, console.width, glyphs))) as draw:
-            runner.handle(step)
-            draw(step.report)
-            stop.wait(interval)
-            runner.run(draw, interval, stop)
-    finally:
-        watched.close()
-        if command:
-            command.close(alerting[1])
-        if server:
-            server.shutdown()
+
+    def drawing():
+        return live_display(console, lambda report: render(report, View(time_format, 20, console.width, glyphs)))
+
+    follow_live(*started, drawing, _say, interval, address, alerting)
 
 
 cache_app = typer.Typer(

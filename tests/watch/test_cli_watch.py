@@ -124,6 +124,20 @@ def test_options_that_do_not_go_together_are_usage_errors(logdir, args, message)
     assert message in result.stderr
 
 
+def test_a_metrics_port_in_use_is_one_error_line(logdir):
+    import socket
+
+    recent_log(logdir, 1)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("watch", "-l", str(logdir), "--metrics", f"127.0.0.1:{port}")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot serve metrics on 127.0.0.1:{port}: ")
+    assert "hint: choose another --metrics HOST:PORT" in result.stderr and "Traceback" not in result.output
+
+
 def test_logs_that_cannot_be_read_are_one_error_line(logdir):
     (logdir / "notes.csv").write_text("Name,Comment\nx,y\n", encoding="utf-8")
     result = run("watch", "-l", str(logdir), "--once")

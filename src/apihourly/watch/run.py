@@ -39,6 +39,34 @@ class Runner:
             stop.wait(interval_s)
 
 
+def follow_live(watch: Watch, first: Step, drawing: Callable, say: Callable[[str, str], None], interval_s: float,
+                address: tuple[str, int] | None = None, alerting: tuple[str | None, float] = (None, 10.0)) -> None:
+    """The watch from its first step until Ctrl-C or SIGTERM: drawn with
+    what `drawing()` gives (live_display), alerts sent to the command of
+    `alerting` (command, timeout), metrics served at `address`. Whatever
+    was started is stopped, however it ends."""
+    stop, command, server = threading.Event(), None, None
+    try:
+        command = AlertCommand(alerting[0], alerting[1], say) if alerting[0] else None
+        metrics = Metrics() if address else None
+        if metrics is not None:
+            server = metrics.serve(*address)
+            host = f"[{address[0]}]" if ":" in address[0] else address[0]
+            say("metrics", f"serving http://{host}:{server.server_port}/metrics")
+        runner = Runner(watch, say, command, metrics)
+        with stopped_by_signals(stop), drawing() as draw:
+            runner.handle(first)
+            draw(first.report)
+            stop.wait(interval_s)
+            runner.run(draw, interval_s, stop)
+    finally:
+        watch.close()
+        if command is not None:
+            command.close(alerting[1])
+        if server is not None:
+            server.shutdown()
+
+
 @contextmanager
 def stopped_by_signals(stop: threading.Event):
     """Ctrl-C and SIGTERM (a service manager's stop) end the watch cleanly:
