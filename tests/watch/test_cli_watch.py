@@ -45,6 +45,18 @@ def test_once_shows_the_window_as_a_table(logdir):
     assert row.split() == ["Datto", "RMM", "80", "50", "30", "rising", "100.0"]
 
 
+def test_once_names_the_tenant_it_watches(logdir):
+    for tenant, n in (("north\x1b[31m", 30), ("south", 5)):
+        (logdir / f"tenant={tenant}").mkdir()
+        recent_log(logdir / f"tenant={tenant}", n)
+    result = run("watch", "-l", str(logdir), "--once", "--tenant", "north\x1b[31m", width=100)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith(", tenant north\\x1b[31m")
+    assert "30 of 10,000 calls (0.3%)" in result.stdout
+    document = json.loads(run("watch", "-l", str(logdir), "--once", "--json", "--tenant", "south").stdout)
+    assert (document["meta"]["tenant"], document["meta"]["rolling_calls"]) == ("south", 5)
+
+
 def test_once_json_has_the_count_the_tier_and_the_integrations(logdir):
     recent_log(logdir, 80, vendor="=HYPERLINK(\"x\")")
     result = run("watch", "-l", str(logdir), "--once", "--json", "--db-threshold", "100")

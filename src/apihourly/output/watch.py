@@ -14,7 +14,7 @@ from rich.text import Text
 from ..count.rolling import TIERS, tier_floors
 from ..reports.model import Report
 from ..reports.table import COUNT, HOUR, Column, Table
-from ..words import plural
+from ..words import plural, visible
 from .cells import LINE_STYLE, Cells, Glyphs, instant_text, tier_style
 from .tables import View, draw, hour_grid
 
@@ -45,7 +45,9 @@ def watch(report: Report, view: View) -> Group:
 
 def _title(report: Report, time_format: str) -> Text:
     end = instant_text(report.covers["window_end"], time_format)
-    return Text(f"Rolling 60 minutes to {end}, whole tenant", style="bold")
+    tenant = report.stats.tenant
+    return Text(f"Rolling 60 minutes to {end}, " + (f"tenant {visible(tenant)}" if tenant else "whole tenant"),
+                style="bold")
 
 
 def _ends(report: Report, time_format: str) -> Text:
