@@ -11,7 +11,8 @@ FileSystem.from_uri, so credentials and endpoints come from the URL's query
 and the environment as pyarrow reads them.
 
 Local paths keep going to the OS (open) or to pyarrow's own readers by name,
-as before, so reading from disk costs what it did.
+as before, so reading from disk costs what it did. A Grown log (the lines
+a followed file grew by, for `apihourly watch`) is read from memory.
 """
 
 from __future__ import annotations
@@ -217,11 +218,6 @@ class Grown:
     def __getattr__(self, name: str):  # name, suffix, suffixes, parts, parent: the log's own
         return getattr(self.path, name)
 
-    def buffer(self):
-        import pyarrow as pa
-
-        return pa.BufferReader(self.data)
-
 
 def gzipped(path) -> bool:
     return str(path.name).lower().endswith(".gz")
@@ -245,7 +241,7 @@ def open_stream(path):
 
     compression = "gzip" if gzipped(path) else None
     if isinstance(path, Grown):
-        return path.buffer()
+        return pa.BufferReader(path.data)
     if isinstance(path, RemotePath):
         return path.filesystem.open_input_stream(path.inner, compression=compression)
     return pa.input_stream(str(path), compression=compression)
