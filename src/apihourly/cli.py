@@ -1016,9 +1016,7 @@ def watch(
     if once:
         watched, step = started
         watched.close()
-        for kind, message in step.news:
-            _say(kind, message)
-        _checked_and_shown(step.report, out, Checks(False, fail_on_breach), ())
+        _checked_and_shown(step.report, out, Checks(False, fail_on_breach), ())  # its messages said after it
         return
     _built(lambda: _watch_live(started, interval, address, (on_alert, alert_timeout), time_format.value, out.color),
            debug=_debugging(ctx))

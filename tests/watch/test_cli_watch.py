@@ -88,6 +88,19 @@ def test_once_json_matches_its_schema(logdir, args):
     assert [b["kind"] for b in document["breaches"]] == (["rolling_now"] if args[1] == "70" else [])
 
 
+def test_once_says_each_note_and_warning_once_with_the_files_own_line(logdir):
+    log = recent_log(logdir, 10)
+    append(log, "not a time,query,Tickets,X,,,1\n")
+    (logdir / "counts.csv").write_text("Hour,Acme,Total calls\n12:00 AM,3,3\n", encoding="utf-8")
+    result = run("watch", "-l", str(logdir), "--once", "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"note: {logdir / 'counts.csv'}: hourly counts or counter samples, not calls: left out of the watch",
+        f"warning: {log}: 1 row skipped (1 unparseable execution_start at line 12)",
+    ]
+    assert json.loads(result.stdout)["meta"]["files"] == 1
+
+
 def test_once_csv_writes_the_integrations_with_formulas_neutralised(logdir):
     recent_log(logdir, 10, vendor="=cmd|' /C calc'!A0")
     result = run("watch", "-l", str(logdir), "--once", "--csv")

@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from growing import HEADER, append, calls, json_line, new_csv
+from growing import HEADER, append, calls, csv_line, json_line, new_csv
 from make_logs import utc
 
 from apihourly.count.window import FIELDS
@@ -136,6 +136,36 @@ def test_rows_that_cannot_be_read_are_counted_not_dropped(logdir):
     append(log, "yesterday-ish,query,Tickets,Datto RMM,,,50\n" + calls(T0, 1))
     assert polled(follower) == 1
     assert follower.stats.skipped_rows == 1
+
+
+def skipped_at(follower: Follower, log) -> tuple[int, list[int]]:
+    [skip] = follower.stats.skipped[str(log)].values()
+    return skip.count, skip.where
+
+
+@pytest.mark.parametrize("line, bad", [(csv_line, "not a time,query,Tickets,X,,,1\n"),
+                                       (json_line, "not json\n")])
+def test_rows_skipped_in_appended_lines_are_named_by_their_line_in_the_file(logdir, line, bad):
+    name = "proxy.csv" if line is csv_line else "proxy.jsonl"
+    first = HEADER + calls(T0, 3) if line is csv_line else calls(T0, 3, line=json_line)
+    log = logdir / name
+    append(log, first)
+    follower = follow(log)
+    assert polled(follower) == 3
+    append(log, calls(T0, 2, line=line) + bad + calls(T0, 1, line=line))
+    assert polled(follower) == 3
+    lines_before = first.count("\n")
+    assert skipped_at(follower, log) == (1, [lines_before + 3])
+    assert follower.stats.files == 1
+
+
+def test_a_file_followed_from_its_end_has_its_skipped_rows_counted_without_a_line(logdir):
+    log = aged(new_csv(logdir / "proxy.csv", calls(T0, 5)))
+    follower = Follower([str(logdir)], fields=FIELDS, since_ns=time.time_ns() - 3600 * 10**9)
+    assert polled(follower) == 0
+    append(log, "not a time,query,Tickets,X,,,1\n" + calls(T0, 1))
+    assert polled(follower) == 1
+    assert skipped_at(follower, log) == (1, [])  # its lines before were never counted
 
 
 def test_a_bad_file_at_the_start_is_an_error_and_later_a_warning(logdir):

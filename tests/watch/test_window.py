@@ -126,6 +126,15 @@ def test_while_no_calls_arrive_the_clock_moves_the_window_and_calls_leave(logdir
     assert watch.step().report.meta["rolling_calls"] == 0
 
 
+def test_each_step_says_only_what_reading_found_since_the_last(logdir):
+    log = new_csv(logdir / "proxy.csv", calls(T0, 3) + "not a time,query,Tickets,X,,,1\n")
+    watch, _ = watching(logdir)
+    assert watch.step().news == [("warning", f"{log}: 1 line skipped (unparseable execution_start)")]
+    assert watch.step().news == []
+    append(log, "later,query,Tickets,X,,,1\n" * 2)
+    assert watch.step().news == [("warning", f"{log}: 2 lines skipped (unparseable execution_start)")]
+
+
 def test_a_log_quiet_for_hours_shows_an_empty_window_at_the_start(logdir):
     new_csv(logdir / "proxy.csv", calls(T0, 10))
     watch, _ = watching(logdir, wall=T0 + timedelta(hours=3))

@@ -58,6 +58,7 @@ class Tail:
     path: Path
     handle: BinaryIO | None = None
     offset: int = 0
+    lines: int | None = 0  # lines before `offset` (None: not known, for a file followed from its end)
     head: bytes = b""   # CSV: the lines up to its header, read before every later block
     gone: int = 0       # polls since its inode was last found under the specs
     still: int = 0      # polls since it last grew
@@ -86,6 +87,7 @@ class Follower:
     tails: dict[tuple[int, int], Tail] = field(default_factory=dict)
     polls: int = 0
     passed: set[Path] = field(default_factory=set)  # files seen and not followed
+    read: set[str] = field(default_factory=set)  # files whose calls were read (stats.files counts them)
 
     def poll(self) -> Iterator:
         """Canonical tables of the calls written since the last poll; on the
@@ -186,7 +188,7 @@ class Follower:
         size = os.fstat(tail.handle.fileno()).st_size
         if size < tail.offset:
             self.stats.note(tail.path, "truncated: read again from its start")
-            tail.offset = 0
+            tail.offset, tail.lines = 0, 0
         before = tail.offset
         while tail.offset < size:
             tail.handle.seek(tail.offset)
@@ -194,27 +196,39 @@ class Follower:
             data = data[:data.rfind(b"\n") + 1]
             if not data:
                 break  # a line still being written
-            at_start = tail.offset == 0
+            at_start, lines = tail.offset == 0, tail.lines
             tail.offset += len(data)
+            tail.lines = None if lines is None else lines + data.count(b"\n")
             if at_start and format_of(tail.path).name == "csv":
                 tail.head, data = _split_head(tail.path, data)
+            # The block is read as the file's head and these lines: its positions
+            # are lines of that, which are the file's own only at its start.
+            shift = 0 if at_start else None if lines is None else lines - tail.head.count(b"\n")
             if data:
-                yield from self._calls(open_log(Grown(tail.path, tail.head + data)))
+                yield from self._calls(open_log(Grown(tail.path, tail.head + data)), shift)
         return tail.offset != before
 
-    def _calls(self, log) -> Iterator:
-        """The calls of one opened log, of the tenant watched. Hourly counts
-        and counter samples have no calls to follow; a file of no tenant
-        (no folder, no column) is left out of a named tenant's watch."""
+    def _calls(self, log, shift: int | None = 0) -> Iterator:
+        """The calls of one opened log, of the tenant watched; what reading
+        it found goes to `stats` with its positions moved by `shift` (see
+        ScanStats.add_messages): a log that is not its file's start (any
+        shift but 0) is a part, whose unreadable rows are skipped rows. Hourly counts and counter samples have no
+        calls to follow; a file of no tenant (no folder, no column) is left
+        out of a named tenant's watch."""
         if log.kind != schema.CALLS:
             self.stats.note(log.path, "hourly counts or counter samples, not calls: left out of the watch")
             return
         if self.tenant is not None and not partition_tenant(log.path) and schema.TENANT not in log.columns:
             self.stats.note(log.path, f"names no tenant: left out of tenant {self.tenant!r}'s watch")
             return
-        logs = LogSet([log], rules=self.rules)
+        logs, said = LogSet([log], rules=self.rules, parts=shift != 0), ScanStats()
         logs.books().tenant = self.tenant
-        yield from logs.scan(self.fields, None, self.stats)
+        yield from logs.scan(self.fields, None, said)
+        self.stats.rows += said.rows
+        self.stats.tenant = self.stats.tenant or said.tenant
+        self.stats.add_messages(said, shift)
+        self.read.add(str(log.path))
+        self.stats.files = len(self.read)
 
 
 def followed(path: Path) -> bool:
@@ -231,11 +245,11 @@ def _skip_to_end(tail: Tail) -> None:
         size = handle.seek(0, os.SEEK_END)
         handle.seek(max(0, size - HEAD_BYTES))
         last = handle.read()
-    tail.offset = size - len(last) + last.rfind(b"\n") + 1
+    tail.offset, tail.lines = size - len(last) + last.rfind(b"\n") + 1, None
     if format_of(tail.path).name == "csv" and b"\n" in first:
         tail.head, _ = _split_head(tail.path, first[:first.rfind(b"\n") + 1])
     if tail.offset < len(tail.head):  # nothing after the header yet: read it as a new file
-        tail.offset, tail.head = 0, b""
+        tail.offset, tail.lines, tail.head = 0, 0, b""
 
 
 def _split_head(path: Path, data: bytes) -> tuple[bytes, bytes]:

@@ -65,6 +65,10 @@ class LogSet:
     counter_read: dict[Path, tuple[object, ScanStats]] = field(default_factory=dict, repr=False)
     # The cluster.Cluster whose workers read the call logs (--scheduler); None: this machine.
     cluster: object = field(default=None, repr=False)
+    # Its files are parts of files, read further in (the lines a followed log
+    # grew by): a part without one readable time is rows skipped, not a file
+    # that cannot be read, which only the start of a file can show.
+    parts: bool = False
 
     @classmethod
     def open(cls, specs: list[str], rules: TimeRules = TimeRules(), cache: Cache | None = None,
@@ -374,7 +378,7 @@ class LogSet:
             stats.note(log.path, "no calls in this file (header only)")
         if recorder is not None:
             recorder.finished(cursor, seen, self.rules.input_tz is not None)
-        if cursor.before and not cursor.timed:
+        if cursor.before and not cursor.timed and not self.parts:
             raise LogFormatError(log.path, _nothing_readable(cursor))
         if not fmt.STATISTICS:
             self.extents[log.path] = Extent(window, cursor.span, stats.skips_of(log.path))

@@ -98,15 +98,19 @@ class ScanStats:
         self.tenant = self.tenant or other.tenant
         self.add_messages(other)
 
-    def add_messages(self, other: "ScanStats") -> None:
+    def add_messages(self, other: "ScanStats", shift: int | None = 0) -> None:
         """What `other` skipped, left empty, noted and tallied, without its
         files and rows: how a report tells of files read beside its calls.
-        Files are kept by name as given (a URL would not survive Path())."""
+        Files are kept by name as given (a URL would not survive Path()).
+        Positions move by `shift` (a part read from further into its file);
+        None: where in the file the part began is not known, and positions
+        are left out, the counts kept."""
         for path, skips in other.skipped.items():
-            self.replay(path, skips)
+            for reason, s in skips.items():
+                self.skip(path, reason, _moved(s.where, shift), s.count, s.unit)
         for path, fields in other.emptied.items():
             for name, s in fields.items():
-                self.empty(path, name, s.where, s.count, s.unit)
+                self.empty(path, name, _moved(s.where, shift), s.count, s.unit)
         for path, texts in other.notices.items():
             for text in texts:
                 self.note(path, text)
@@ -116,3 +120,7 @@ class ScanStats:
         for path, counts in other.tallies.items():
             for (noun, what), count in counts.items():
                 self.tally(path, noun, what, count)
+
+
+def _moved(positions: list[int], shift: int | None) -> list[int]:
+    return [] if shift is None else [position + shift for position in positions]

@@ -22,6 +22,7 @@ from ..read.follow import Follower
 from ..reports.model import Report
 from ..reports.watch import Alert, Crossings, watch_report
 from ..timeaxis import HOUR_NS, MINUTE_NS
+from ..words import plural
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class _Told:
             for reason, skip in reasons.items():
                 more = skip.count - self.skipped.get((path, reason), 0)
                 if more:
-                    out.append(("warning", f"{path}: skipped {more:,} {skip.unit} ({reason})"))
+                    out.append(("warning", f"{path}: {plural(more, skip.unit.removesuffix('s'))} skipped ({reason})"))
                     self.skipped[(path, reason)] = skip.count
         return out
 
