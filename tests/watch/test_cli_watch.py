@@ -58,7 +58,7 @@ def test_once_names_the_tenant_it_watches(logdir):
 
 
 def test_once_json_has_the_count_the_tier_and_the_integrations(logdir):
-    recent_log(logdir, 80, vendor="=HYPERLINK(\"x\")")
+    log = recent_log(logdir, 80, vendor="=HYPERLINK(\"x\")")
     result = run("watch", "-l", str(logdir), "--once", "--json", "--db-threshold", "100")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
@@ -67,8 +67,11 @@ def test_once_json_has_the_count_the_tier_and_the_integrations(logdir):
     assert meta["calls_total"] == 80 and meta["skipped_rows_total"] == 0
     assert document["rows"] == [{"integration": "=HYPERLINK(\"x\")", "last_60_min": 80, "last_5_min": 50,
                                  "five_min_before": 30, "trend": "rising", "share_pct": 100.0}]
-    # This hour's calls: all 80, the 50 of 2 minutes ago, or none, as the clock hour began.
-    assert meta["hour_calls"] in (80, 50, 0)
+    # This hour's calls: those of the log from the clock hour's start, wherever it fell among them.
+    hour_start = datetime.fromisoformat(meta["hour_start"])
+    starts = [datetime.fromisoformat(row["Execution Start"].replace("Z", "+00:00"))
+              for row in parsed_csv(log.read_text(encoding="utf-8"))]
+    assert meta["hour_calls"] == sum(start >= hour_start for start in starts)
     assert document["tables"]["hour"] == [{"integration": "=HYPERLINK(\"x\")", "calls": meta["hour_calls"]}
                                           ][:bool(meta["hour_calls"])]
     assert document["breaches"] == []
