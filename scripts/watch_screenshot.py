@@ -49,7 +49,7 @@ def screenshot() -> str:
     """The SVG, drawn from a watch over the scene's log."""
     from rich.console import Console
 
-    from apihourly.count.window import FIELDS
+    from apihourly.count.calls import FIELDS
     from apihourly.output.emit import render
     from apihourly.output.tables import View
     from apihourly.read.follow import Follower

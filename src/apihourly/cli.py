@@ -1053,7 +1053,7 @@ def _refuse_urls(specs: list[str]) -> None:
 
 def _watch_started(source: Source, limits: tuple[int, int, int], data_to_stdout: bool):
     """The watch over the logs, and its first step: the last 60 minutes."""
-    from .count.window import FIELDS
+    from .count.calls import FIELDS
     from .read.follow import Follower
     from .watch.loop import Settings, Watch, written_since
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from growing import calls, new_csv
 from make_logs import utc
 
-from apihourly.count.window import FIELDS
+from apihourly.count.calls import FIELDS
 from apihourly.read.follow import Follower
 from apihourly.watch.alerts import AlertCommand
 from apihourly.watch.loop import Settings, Watch, alert_variables

@@ -12,7 +12,7 @@ import pytest
 from growing import HEADER, append, calls, csv_line, json_line, new_csv
 from make_logs import utc
 
-from apihourly.count.window import FIELDS
+from apihourly.count.calls import FIELDS
 from apihourly.errors import LogFormatError
 from apihourly.read.follow import GRACE_POLLS, Follower
 

@@ -12,7 +12,7 @@ from growing import append, calls, new_csv
 from make_logs import utc
 from prometheus_client.parser import text_string_to_metric_families
 
-from apihourly.count.window import FIELDS
+from apihourly.count.calls import FIELDS
 from apihourly.read.follow import Follower
 from apihourly.watch.loop import Settings, Watch
 from apihourly.watch.metrics import Metrics, address

@@ -15,7 +15,7 @@ from make_logs import utc
 
 from apihourly.count.window import FALLING, NEW, RISING, STEADY, LiveWindow, _hour_start
 from apihourly.read.follow import Follower
-from apihourly.count.window import FIELDS
+from apihourly.count.calls import FIELDS
 from apihourly.timeaxis import HOUR_NS, NS
 from apihourly.watch.loop import Settings, Watch, alert_variables
 

@@ -25,6 +25,12 @@ def tier_floors(threshold: int) -> list[int]:
     return [-(-threshold * share // 100) for share, _ in TIERS[:-1]] + [threshold + 1]
 
 
+def tier_of(count: int, threshold: int) -> int:
+    """The tier a rolling count is in: 0 below 50% of the threshold, else
+    the number (1-3) of the highest tier of TIERS it reached."""
+    return sum(count >= floor for floor in tier_floors(threshold))
+
+
 def rolling_counts(sorted_ts, at, window: int = HOUR_NS):
     """Calls in (t - window, t] for every t in `at`; `sorted_ts` ascending."""
     import numpy as np

@@ -102,6 +102,6 @@ def tenant_usage(ts, group, duration_ms, lo: int, hi: int, db_threshold: int, ma
 
 def highest_tier(peak: int, db_threshold: int) -> str:
     """The highest of Autotask's latency tiers the peak reached ('' for none)."""
-    reached = [share for (share, _), floor in zip(rolling.TIERS, rolling.tier_floors(db_threshold)) if peak >= floor]
-    return f"{reached[-1]}%" if reached else ""
+    tier = rolling.tier_of(peak, db_threshold)
+    return f"{rolling.TIERS[tier - 1][0]}%" if tier else ""
 

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 
 from ..timeaxis import HOUR_NS, MINUTE_NS, local_date, local_hour_axis
 from . import rolling
-from .calls import FIELDS, batch_arrays
+from .calls import batch_arrays
 from .codes import CodeBook
 from .threads import thread_usage
 
 MAX_PARTS = 256  # batches kept apart before they are merged into one
 RECENT_NS = 5 * MINUTE_NS  # "last 5 minutes", the trend's span and the thread stretches shown
 RISING, FALLING, STEADY, NEW = "rising", "falling", "steady", "new"
-__all__ = ["FIELDS", "LiveWindow", "Look"]  # FIELDS: the canonical fields a watch reads
 
 
 @dataclass
@@ -40,7 +39,6 @@ class Look:
     stretches: list[tuple]     # (label, entity, start ns, end ns, most in flight), last 5 minutes
     newest_ns: int | None = None  # the newest call read (the end, while calls arrive)
     calls_total: int = 0       # every call read since the watch began
-    skipped_total: int = 0     # rows that could not be counted since the watch began
 
     @property
     def count(self) -> int:
@@ -49,7 +47,7 @@ class Look:
     @property
     def tier(self) -> int:
         """0 below 50% of the threshold, then 1, 2, 3 (over: calls rejected)."""
-        return tier_of(self.count, self.threshold)
+        return rolling.tier_of(self.count, self.threshold)
 
     @property
     def leaves_in_ns(self) -> int | None:
@@ -69,10 +67,6 @@ class Look:
         """The integrations with the most calls in the window, most first."""
         ranked = sorted(zip(self.labels, self.window), key=lambda pair: -pair[1])
         return [(label, calls) for label, calls in ranked[:n] if calls]
-
-
-def tier_of(count: int, threshold: int) -> int:
-    return sum(count >= floor for floor in rolling.tier_floors(threshold))
 
 
 @dataclass

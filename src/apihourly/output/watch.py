@@ -13,7 +13,8 @@ from rich.text import Text
 
 from ..count.rolling import TIERS, tier_floors
 from ..reports.model import Report
-from ..reports.table import COUNT, HOUR, Column, Table
+from ..reports.hourly import grid_table
+from ..reports.table import Table
 from ..words import plural, visible
 from .cells import LINE_STYLE, Cells, Glyphs, instant_text, tier_style
 from .tables import View, draw, hour_grid
@@ -67,10 +68,7 @@ def _hour_row(report: Report) -> Table:
     """This hour's calls as the summary's row: Hour, a column per
     integration with calls, Total calls."""
     hour = report.parts["hour"]
-    labels, calls = hour.column("Integration"), hour.column("Calls")
-    columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in labels),
-               Column("Total calls", COUNT, rule="hour_total")]
-    return Table.from_rows(columns, [[report.meta["hour_start"], *calls, sum(calls)]])
+    return grid_table(hour.column("Integration"), [(report.meta["hour_start"], hour.column("Calls"))])
 
 
 def bar(count: int, threshold: int, width: int, glyphs: Glyphs) -> list[Text]:

@@ -73,14 +73,20 @@ def summary(query: Query, day: date, db_threshold: int = schema.DEFAULT_DB_THRES
     hour whose Total calls exceed `db_threshold` broke the tenant's rolling
     limit, whoever made the calls: a note names it."""
     grid = count_day(query, day)
-    columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in grid.labels),
-               Column("Total calls", COUNT, rule="hour_total")]
-    rows = [[slot.start.isoformat(), *cells, sum(cells)] for slot, cells in zip(grid.slots, grid.calls)]
-    report = _report("summary", Table.from_rows(columns, rows), query, day, grid, categories=grid.labels,
+    table = grid_table(grid.labels, [(slot.start.isoformat(), cells) for slot, cells in zip(grid.slots, grid.calls)])
+    report = _report("summary", table, query, day, grid, categories=grid.labels,
                      meta={"db_threshold": db_threshold}, long=_long(grid, query.threshold),
                      totals=_summary_totals(grid, query.threshold))
     report.notes += tenant_notes(grid, db_threshold)
     return report
+
+
+def grid_table(labels: list[str], hours: list[tuple[str, list[int]]]) -> Table:
+    """The summary's grid: Hour, a column per label, Total calls; a row per
+    (ISO hour start, calls per label)."""
+    columns = [Column("Hour", HOUR), *(Column(label, COUNT, rule="hourly") for label in labels),
+               Column("Total calls", COUNT, rule="hour_total")]
+    return Table.from_rows(columns, [[start, *cells, sum(cells)] for start, cells in hours])
 
 
 def top_integrations(report: Report, top: int) -> Report:

@@ -373,7 +373,15 @@ def window_shares(labels, width: int):
     import numpy as np
 
     counts = np.bincount(labels, minlength=width)
-    return counts, np.round(100 * counts / max(int(counts.sum()), 1), 1)
+    return counts, shares_of(counts)
+
+
+def shares_of(counts):
+    """Each count's share of their sum, in percent to one decimal (all 0 for none)."""
+    import numpy as np
+
+    counts = np.asarray(counts)
+    return np.round(100 * counts / max(int(counts.sum()), 1), 1)
 
 
 def _minutes(analysis: Analysis, tz) -> Table:

@@ -11,7 +11,7 @@ from ..count.rolling import TIERS
 from ..count.window import Look
 from ..read.stats import ScanStats
 from ..timeaxis import NS, from_ns, iso, local_date, local_hour_axis
-from .limits import ENTITY, INTEGRATION
+from .limits import ENTITY, INTEGRATION, shares_of
 from .model import Report
 from .table import COUNT, INSTANT, SHARE, Column, Table
 
@@ -34,11 +34,11 @@ def watch_report(look: Look, tz: ZoneInfo, threshold: int, stats: ScanStats, max
     day = local_date(look.end_ns, tz)
     return Report("watch", parts["integrations"], tz, threshold, stats, day, categories=look.labels, parts=parts,
                   slots=local_hour_axis(day, tz),
-                  covers={"window_end": iso(look.end_ns, tz)}, meta=_meta(look, tz, max_threads),
+                  covers={"window_end": iso(look.end_ns, tz)}, meta=_meta(look, tz, max_threads, stats),
                   breaches=_breach(look, tz))
 
 
-def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
+def _meta(look: Look, tz: ZoneInfo, max_threads: int, stats: ScanStats) -> dict:
     leaves = look.leaves_in_ns
     return {"window_end_s": look.end_ns / NS, "rolling_calls": look.count, "db_threshold": look.threshold,
             "share_pct": round(100 * look.count / look.threshold, 1), "tier": look.tier,
@@ -46,7 +46,7 @@ def _meta(look: Look, tz: ZoneInfo, max_threads: int) -> dict:
             "newest_call": iso(look.newest_ns, tz), "oldest_call": iso(look.oldest_ns, tz),
             "oldest_leaves_in_s": None if leaves is None else leaves / NS,
             "hour_start": from_ns(look.hour_start_ns, tz).isoformat(), "hour_calls": sum(look.hour),
-            "max_threads": max_threads, "calls_total": look.calls_total, "skipped_rows_total": look.skipped_total}
+            "max_threads": max_threads, "calls_total": look.calls_total, "skipped_rows_total": stats.skipped_rows}
 
 
 def effect(tier: int) -> str:
@@ -56,9 +56,8 @@ def effect(tier: int) -> str:
 
 def _integrations(look: Look) -> Table:
     """Integrations with calls in the window, most first."""
-    total = max(look.count, 1)
-    rows = [[label, look.window[k], look.recent[k], look.before[k], look.trend(k),
-             round(100 * look.window[k] / total, 1)]
+    shares = shares_of(look.window).tolist()
+    rows = [[label, look.window[k], look.recent[k], look.before[k], look.trend(k), shares[k]]
             for k, label in enumerate(look.labels) if look.window[k] or look.recent[k] or look.before[k]]
     rows.sort(key=lambda row: (-row[1], row[0]))
     return Table.from_rows(WINDOW_COLUMNS, rows)
@@ -79,7 +78,7 @@ def _stretches(look: Look, tz: ZoneInfo) -> Table:
 def _breach(look: Look, tz: ZoneInfo) -> list[dict]:
     if look.tier < len(TIERS):
         return []
-    top = ", ".join(f"{label} {calls:,}" for label, calls in look.top(SHOWN_TOP))
+    top = _named(look.top(SHOWN_TOP))
     end = iso(look.end_ns, tz)
     return [{"kind": "rolling_now", "calls": look.count, "limit": look.threshold, "at": end,
              "message": f"rolling 60-minute count is {look.count:,} at {end}, over {look.threshold:,}"
@@ -109,7 +108,7 @@ class Alert:
 
     def sentence(self, tz: ZoneInfo) -> str:
         way = "up" if self.rising else "down"
-        top = ", ".join(f"{label} {calls:,}" for label, calls in self.top)
+        top = _named(self.top)
         return (f"{iso(self.at_ns, tz)} rolling 60-minute count {self.count:,} crossed {self.share}% of "
                 f"{self.threshold:,} {way} ({TIER_NAMES[self.tier]}: {effect(self.tier)})"
                 + (f"; top: {top}" if top else ""))
@@ -121,7 +120,6 @@ class Crossings:
     alert per look however many floors were crossed since the last: a
     burst from 40% to 101% is one alert, of the 100% tier."""
 
-    threshold: int
     tier: int = 0
 
     def seen(self, look: Look) -> Alert | None:
@@ -129,5 +127,9 @@ class Crossings:
         if tier == self.tier:
             return None
         rising, self.tier = tier > self.tier, tier
-        return Alert(look.end_ns, look.count, self.threshold, tier, rising, tuple(look.top(SHOWN_TOP)))
+        return Alert(look.end_ns, look.count, look.threshold, tier, rising, tuple(look.top(SHOWN_TOP)))
 
+
+def _named(top) -> str:
+    """Integrations with their calls, as alerts and breaches name them: 'Datto RMM 3,890, IT Glue 650'."""
+    return ", ".join(f"{label} {calls:,}" for label, calls in top)

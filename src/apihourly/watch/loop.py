@@ -48,7 +48,7 @@ class Watch:
                  wall: Callable[[], int] = time.time_ns):
         self.follower, self.settings, self.clock, self.wall = follower, settings, clock, wall
         self.window = LiveWindow(settings.max_threads)
-        self.crossings = Crossings(settings.db_threshold)
+        self.crossings = Crossings()
         self._last: int | None = None  # the clock at the last step
         self._told = _Told()
 
@@ -60,7 +60,6 @@ class Watch:
         self.window.advance(self._end(added, before, now))
         self._last = now
         look = self.window.look(self.settings.db_threshold, self.settings.tz)
-        look.skipped_total = self.follower.stats.skipped_rows
         report = watch_report(look, self.settings.tz, self.settings.threshold, self.follower.stats,
                               self.settings.max_threads)
         return Step(report, self.crossings.seen(look), self._told.news(self.follower.stats))
